@@ -1,0 +1,13 @@
+// JWT verification against a JWKS, shared by the gateway and every domain service.
+export { bearerToken } from './bearer-token.js';
+export {
+  ACCEPTED_ALGORITHMS,
+  type AcceptedAlgorithm,
+  createJwtVerifier,
+  type JwtVerifier,
+  type JwtVerifierOptions,
+  type JwtVerifierStats,
+  MAX_CLOCK_TOLERANCE_SECONDS,
+} from './jwt-verifier.js';
+export { TokenError, type TokenErrorReason } from './token-error.js';
+export type { VerifiedToken } from './verified-token.js';

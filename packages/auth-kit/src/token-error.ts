@@ -1,0 +1,82 @@
+// The one error a verifier throws, and the one place where jsonwebtoken and jwks-rsa errors become it.
+// Messages are fixed per reason so they can be shown to a client; the library error stays in `cause` for logs.
+
+export type TokenErrorReason =
+  | 'missing'
+  | 'malformed'
+  | 'algorithm'
+  | 'unknown-kid'
+  | 'signature'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'claims'
+  | 'jwks-unavailable';
+
+const MESSAGES: Record<TokenErrorReason, string> = {
+  missing: 'A bearer token is required',
+  malformed: 'The token is malformed',
+  algorithm: 'The token is signed with an algorithm that is not accepted',
+  'unknown-kid': 'The token is signed with an unknown key',
+  signature: 'The token signature is invalid',
+  expired: 'The token has expired',
+  'not-yet-valid': 'The token is not valid yet',
+  claims: 'The token claims are not accepted',
+  'jwks-unavailable': 'The signing keys could not be loaded to verify the token',
+};
+
+export class TokenError extends Error {
+  override readonly name = 'TokenError';
+
+  constructor(
+    readonly reason: TokenErrorReason,
+    options?: { cause?: unknown },
+  ) {
+    super(MESSAGES[reason], options);
+  }
+}
+
+/** Maps an error thrown by jsonwebtoken's verify or by jwks-rsa to a TokenError; a TokenError passes through. */
+export function toTokenError(error: unknown): TokenError {
+  if (error instanceof TokenError) return error;
+  const name = error instanceof Error ? error.name : '';
+  const message = error instanceof Error ? error.message : String(error);
+  return new TokenError(reasonOf(name, message), { cause: error });
+}
+
+function reasonOf(name: string, message: string): TokenErrorReason {
+  switch (name) {
+    case 'TokenExpiredError':
+      return 'expired';
+    case 'NotBeforeError':
+      return 'not-yet-valid';
+    case 'JwksError':
+    case 'JwksRateLimitError':
+      return 'jwks-unavailable';
+    case 'SigningKeyNotFoundError':
+      return 'unknown-kid';
+  }
+  if (message === 'jwt malformed' || message === 'invalid token' || message.startsWith('jwt must be')) {
+    return 'malformed';
+  }
+  if (
+    message === 'invalid algorithm' ||
+    message.startsWith('secretOrPublicKey must be') ||
+    message.startsWith('"alg" parameter') ||
+    message.startsWith('Unknown key type') ||
+    message.startsWith('Invalid key for this operation')
+  ) {
+    return 'algorithm';
+  }
+  if (
+    message.startsWith('jwt audience invalid') ||
+    message.startsWith('jwt issuer invalid') ||
+    message.startsWith('jwt subject invalid') ||
+    message.startsWith('jwt jwtid invalid') ||
+    message === 'invalid nbf value' ||
+    message === 'invalid exp value'
+  ) {
+    return 'claims';
+  }
+  // 'invalid signature', 'jwt signature is required' and anything unforeseen: the token is not proven authentic
+  return 'signature';
+}
