@@ -1,0 +1,31 @@
+// Client-side gRPC pieces shared by every caller: a metrics interceptor and channel options that keep one channel
+// per target alive and reused.
+import { type ChannelOptions, InterceptingCall, type Interceptor, type StatusObject } from '@grpc/grpc-js';
+import { grpcCodeName, splitGrpcPath } from './grpc-server.js';
+import type { Metrics } from './metrics.js';
+
+export function clientMetricsInterceptor(metrics: Metrics): Interceptor {
+  return (options, nextCall) => {
+    const started = process.hrtime.bigint();
+    const labels = splitGrpcPath(options.method_definition.path);
+    return new InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        next(metadata, {
+          onReceiveStatus(status: StatusObject, nextStatus: (status: StatusObject) => void) {
+            const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+            metrics.observeGrpcClient({ ...labels, grpc_code: grpcCodeName(status.code) }, seconds);
+            nextStatus(status);
+          },
+        });
+      },
+    });
+  };
+}
+
+/** Channel options for long-lived clients: keepalive so a dead peer is noticed, fast reconnects after a restart. */
+export const clientChannelOptions: ChannelOptions = {
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 5_000,
+  'grpc.initial_reconnect_backoff_ms': 200,
+  'grpc.max_reconnect_backoff_ms': 2_000,
+};

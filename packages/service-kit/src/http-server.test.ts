@@ -1,0 +1,126 @@
+import { Writable } from 'node:stream';
+import Type from 'typebox';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpServer, type HttpServer } from './http-server.js';
+import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { HttpProblem } from './problem.js';
+import { Readiness } from './readiness.js';
+
+function build(readiness = new Readiness()) {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  const logger = createLogger({ service: 'test', level: 'info', destination });
+  const app = createHttpServer({ logger, metrics: createMetrics('test'), readiness });
+  app.post(
+    '/things',
+    { schema: { body: Type.Object({ name: Type.String({ minLength: 1 }) }, { additionalProperties: false }) } },
+    async (request) => ({ name: request.body.name }),
+  );
+  app.get('/teapot', async () => {
+    throw new HttpProblem(418, 'short and stout', { headers: { 'retry-after': '3' } });
+  });
+  app.get('/boom', async () => {
+    throw new Error('secret internals at /srv/app.js:12');
+  });
+  return { app, lines };
+}
+
+describe('createHttpServer', () => {
+  let app: HttpServer | undefined;
+  afterEach(async () => {
+    await app?.close();
+  });
+
+  it('keeps a well-formed incoming request id and generates one otherwise', async () => {
+    ({ app } = build());
+    const kept = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
+    expect(kept.headers['x-request-id']).toBe('abc-123');
+    const generated = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'bad id\n' } });
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers unknown routes with a 404 problem', async () => {
+    ({ app } = build());
+    const response = await app.inject({ method: 'GET', url: '/nope' });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json()).toMatchObject({ type: 'about:blank', title: 'Not Found', status: 404 });
+  });
+
+  it('rejects unknown fields, malformed JSON and bodies over 1 MiB as problems', async () => {
+    ({ app } = build());
+    const unknown = await app.inject({ method: 'POST', url: '/things', payload: { name: 'a', extra: 1 } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().status).toBe(400);
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name":',
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.headers['content-type']).toContain('application/problem+json');
+    const large = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x'.repeat(1_100_000) } });
+    expect(large.statusCode).toBe(413);
+    expect(large.json().status).toBe(413);
+  });
+
+  it('renders HttpProblem with its headers and hides the text of unexpected errors', async () => {
+    let lines: Record<string, unknown>[];
+    ({ app, lines } = build());
+    const teapot = await app.inject({ method: 'GET', url: '/teapot' });
+    expect(teapot.statusCode).toBe(418);
+    expect(teapot.headers['retry-after']).toBe('3');
+    expect(teapot.json().detail).toBe('short and stout');
+    const boom = await app.inject({ method: 'GET', url: '/boom' });
+    expect(boom.statusCode).toBe(500);
+    expect(boom.body).not.toContain('secret');
+    expect(boom.body).not.toContain('/srv/app.js');
+    expect(lines.some((line) => line.msg === 'request failed')).toBe(true);
+  });
+
+  it('logs one line per request with its request id, and none for probes', async () => {
+    let lines: Record<string, unknown>[];
+    ({ app, lines } = build());
+    await app.inject({ method: 'GET', url: '/healthz' });
+    await app.inject({ method: 'POST', url: '/things', payload: { name: 'a' }, headers: { 'x-request-id': 'r-1' } });
+    const completed = lines.filter((line) => line.msg === 'request completed');
+    expect(completed).toHaveLength(1);
+    expect(completed[0]).toMatchObject({ requestId: 'r-1', service: 'test', route: '/things', statusCode: 200 });
+  });
+
+  it('serves RED metrics labelled by route, method and status', async () => {
+    ({ app } = build());
+    await app.inject({ method: 'POST', url: '/things', payload: { name: 'a' } });
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toMatch(
+      /http_server_requests_total\{method="POST",route="\/things",status_code="200",service="test"\} 1/,
+    );
+    expect(metrics.body).toContain('http_server_request_duration_seconds_bucket');
+    expect(metrics.body).toContain('process_cpu_seconds_total');
+  });
+
+  it('reports readiness from its checks and turns 503 once draining', async () => {
+    let healthy = true;
+    const readiness = new Readiness(200).add('dependency', async () => {
+      if (!healthy) throw new Error('dependency down');
+    });
+    ({ app } = build(readiness));
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    healthy = false;
+    const down = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(down.statusCode).toBe(503);
+    expect(down.json().checks.dependency).toBe('dependency down');
+    healthy = true;
+    readiness.drain();
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  });
+});

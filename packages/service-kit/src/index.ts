@@ -1,0 +1,27 @@
+// @platform/service-kit: what every service of the platform shares.
+export { type BaseConfig, baseConfigProperties, ConfigError, loadConfig, loadConfigOrExit } from './config.js';
+export { createPool, inTransaction, type Pool, type PoolClient, type PoolOptions, pingDatabase } from './database.js';
+export { clientChannelOptions, clientMetricsInterceptor } from './grpc-client.js';
+export {
+  createGrpcServer,
+  type GrpcServer,
+  type GrpcServerOptions,
+  GrpcStatusError,
+  grpcCodeName,
+  splitGrpcPath,
+} from './grpc-server.js';
+export {
+  BODY_LIMIT_BYTES,
+  createHttpServer,
+  type HttpServer,
+  type HttpServerOptions,
+  REQUEST_ID_HEADER,
+  toProblem,
+} from './http-server.js';
+export { Lifecycle, type LifecycleOptions } from './lifecycle.js';
+export { createLogger, type Logger, type LoggerOptions } from './logger.js';
+export { createMetrics, type Metrics } from './metrics.js';
+export { type MigrateOptions, type Migration, migrate } from './migrations.js';
+export { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemBody, problemSchema } from './problem.js';
+export { Readiness, type ReadinessCheck, type ReadinessReport } from './readiness.js';
+export { startTelemetry, type Telemetry } from './telemetry.js';
