@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Creates the files the kustomize secretGenerator in k8s/base turns into Secrets: the JWT signing keys and one
+# PostgreSQL password (and DATABASE_URL) per service. They never leave the machine: k8s/base/secrets/ is gitignored.
+#
+#   scripts/k8s/make-secrets.sh [DIR]              create what is missing (default DIR: k8s/base/secrets)
+#   scripts/k8s/make-secrets.sh rotate-jwt [DIR]   the current signing key becomes the previous one, a new one signs
+#
+# Existing files are kept, so running it again changes nothing and a redeploy keeps the same passwords (the
+# database only takes them on its first start).
+set -euo pipefail
+umask 077
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+command=create
+if [ "${1:-}" = rotate-jwt ]; then command=rotate; shift; fi
+dir=${1:-$root/k8s/base/secrets}
+namespace=${K8S_NAMESPACE:-platform}
+services=(auth catalog orders)
+
+command -v openssl >/dev/null 2>&1 || { echo "make-secrets: openssl is required" >&2; exit 1; }
+mkdir -p "$dir"
+
+new_key() {
+  # RS256 signing key, PKCS#8 PEM (what node:crypto and jsonwebtoken read)
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1" 2>/dev/null
+}
+new_password() {
+  # hex so it needs no escaping inside a URL or SQL
+  openssl rand -hex 24 | tr -d '\n' >"$1"
+}
+
+if [ "$command" = rotate ]; then
+  [ -f "$dir/jwt-signing-key.pem" ] || { echo "make-secrets: no current key in $dir to rotate" >&2; exit 1; }
+  mv "$dir/jwt-signing-key.pem" "$dir/jwt-previous-key.pem"
+  new_key "$dir/jwt-signing-key.pem"
+  echo "make-secrets: rotated the JWT signing key in $dir; apply the overlay again to roll auth" >&2
+  exit 0
+fi
+
+[ -f "$dir/jwt-signing-key.pem" ] || new_key "$dir/jwt-signing-key.pem"
+# The JWKS always lists two keys; before the first rotation the "previous" one has simply never signed anything.
+[ -f "$dir/jwt-previous-key.pem" ] || new_key "$dir/jwt-previous-key.pem"
+[ -f "$dir/postgres-password.txt" ] || new_password "$dir/postgres-password.txt"
+for service in "${services[@]}"; do
+  [ -f "$dir/$service-db-password.txt" ] || new_password "$dir/$service-db-password.txt"
+  url="postgres://$service:$(cat "$dir/$service-db-password.txt")@postgres.$namespace.svc.cluster.local:5432/$service"
+  printf '%s' "$url" >"$dir/$service-database-url.txt"
+done
+echo "make-secrets: secrets ready in $dir" >&2
