@@ -1,8 +1,9 @@
 // A real token issuer for tests: a JWKS served over HTTP on loopback and the private keys to sign with.
 // The gateway's and the services' tests mint tokens with it instead of mocking verification.
-import { generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
+import { generateKeyPair, generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import jwt from 'jsonwebtoken';
 
 export type TestAlgorithm = 'RS256' | 'ES256';
@@ -48,12 +49,23 @@ interface SigningKey {
 
 const JWKS_PATH = '/.well-known/jwks.json';
 
+const kidFor = (algorithm: TestAlgorithm) => `${algorithm.toLowerCase()}-${randomUUID()}`;
+
 function generate(algorithm: TestAlgorithm): SigningKey {
   const { privateKey, publicKey } =
     algorithm === 'RS256'
       ? generateKeyPairSync('rsa', { modulusLength: 2048 })
       : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  return { kid: `${algorithm.toLowerCase()}-${randomUUID()}`, privateKey, publicKey };
+  return { kid: kidFor(algorithm), privateKey, publicKey };
+}
+
+// RSA generation takes a few hundred ms: off the event loop and in parallel when starting
+async function generateAsync(algorithm: TestAlgorithm): Promise<SigningKey> {
+  const { privateKey, publicKey } =
+    algorithm === 'RS256'
+      ? await promisify(generateKeyPair)('rsa', { modulusLength: 2048 })
+      : await promisify(generateKeyPair)('ec', { namedCurve: 'prime256v1' });
+  return { kid: kidFor(algorithm), privateKey, publicKey };
 }
 
 /** Starts the issuer's JWKS server on 127.0.0.1 and an ephemeral port. Close it in the test that opened it. */
@@ -62,7 +74,7 @@ export async function startTestIssuer(options: TestIssuerOptions = {}): Promise<
   const audience = options.audience ?? 'platform-api';
   const defaultAlgorithm = options.algorithm ?? 'RS256';
   const algorithms: TestAlgorithm[] = ['RS256', 'ES256'];
-  const current = new Map(algorithms.map((alg) => [alg, generate(alg)]));
+  const current = new Map(await Promise.all(algorithms.map(async (alg) => [alg, await generateAsync(alg)] as const)));
   const previous = new Map<TestAlgorithm, SigningKey>();
   let requests = 0;
 
