@@ -60,18 +60,26 @@ export function loadConfig<T extends TObject>(schema: T, env: Record<string, str
     // an empty variable means "not set", as shells and compose files commonly produce
     if (value !== undefined && value !== '') picked[key] = value;
   }
-  const value = Value.Convert(schema, Value.Default(schema, picked));
-  const problems = [...Value.Errors(schema, value)].map((error) => describe(error, value));
-  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
+  const value = Value.Convert(schema, Value.Default(schema, picked)) as Record<string, unknown>;
+  const required = new Set<string>((schema as { required?: string[] }).required ?? []);
+  const problems: string[] = [];
+  // checked one variable at a time so every bad one is named, not only the first
+  for (const [name, property] of Object.entries(schema.properties)) {
+    const got = value[name];
+    if (got === undefined) {
+      if (required.has(name)) problems.push(`${name} is required`);
+      continue;
+    }
+    if (Value.Check(property, got)) continue;
+    const choices = (property as { anyOf?: { const?: unknown }[] }).anyOf?.map((option) => option.const);
+    const reason =
+      choices && choices.every((choice) => choice !== undefined)
+        ? `must be one of ${choices.join(', ')}`
+        : ([...Value.Errors(property, got)][0]?.message ?? 'is invalid');
+    problems.push(`${name} ${reason} (got ${JSON.stringify(picked[name] ?? got)})`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return value as Static<T>;
-}
-
-function describe(error: { instancePath: string; message: string; params: unknown }, value: unknown): string {
-  const params = error.params as { requiredProperties?: string[] };
-  if (params.requiredProperties) return params.requiredProperties.map((name) => `${name} is required`).join('; ');
-  const name = error.instancePath.replace(/^\//, '');
-  const got = (value as Record<string, unknown>)[name];
-  return `${name} ${error.message} (got ${JSON.stringify(got)})`;
 }
 
 /** For main.ts: load the config or print the problem and exit with status 1, before anything else starts. */
