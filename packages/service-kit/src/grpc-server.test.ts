@@ -67,7 +67,7 @@ describe('createGrpcServer', () => {
     });
     const call = (text: string) =>
       new Promise<unknown>((resolve, reject) =>
-        client.echo({ text }, (error: Error | null, reply: unknown) => (error ? reject(error) : resolve(reply))),
+        client.echo!({ text }, (error: Error | null, reply: unknown) => (error ? reject(error) : resolve(reply))),
       );
     expect(await call('hi')).toEqual({ text: 'hi' });
     await expect(call('nope')).rejects.toMatchObject({ code: status.NOT_FOUND, details: 'no such thing' });
@@ -95,7 +95,7 @@ describe('createGrpcServer', () => {
 
     const client = new EchoClient(address, credentials.createInsecure());
     const inFlight = new Promise<unknown>((resolve, reject) =>
-      client.echo({ text: 'slow' }, (error: Error | null, reply: unknown) => (error ? reject(error) : resolve(reply))),
+      client.echo!({ text: 'slow' }, (error: Error | null, reply: unknown) => (error ? reject(error) : resolve(reply))),
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
     const draining = server.shutdown(5_000);
