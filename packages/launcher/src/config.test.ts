@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LauncherConfigError, loadConfig } from './config.js';
+import { repoRoot } from './repo-root.js';
+
+describe('loadConfig', () => {
+  it('defaults to .data in the repo, the embedded server on 54329 and a stop deadline above the services own', () => {
+    const config = loadConfig({ PATH: '/bin' }, '/somewhere');
+    expect(config).toEqual({
+      dataDir: join(repoRoot, '.data'),
+      databaseUrl: undefined,
+      embeddedPostgresPort: 54329,
+      stopTimeoutMs: 15_000,
+      colorAllowed: true,
+      environment: { PATH: '/bin' },
+    });
+    // repoRoot really is the monorepo root, from src/ (tests) as from dist/ (npm start)
+    expect(existsSync(join(repoRoot, 'packages', 'launcher', 'package.json'))).toBe(true);
+  });
+
+  it('resolves a relative DATA_DIR against the working directory and treats empty values as unset', () => {
+    expect(loadConfig({ DATA_DIR: 'var/data' }, '/srv/app').dataDir).toBe('/srv/app/var/data');
+    expect(loadConfig({ DATA_DIR: '/abs' }, '/srv/app').dataDir).toBe('/abs');
+    expect(loadConfig({ DATABASE_URL: '', EMBEDDED_POSTGRES_PORT: '' }).databaseUrl).toBeUndefined();
+  });
+
+  it('takes DATABASE_URL, EMBEDDED_POSTGRES_PORT, SHUTDOWN_TIMEOUT_MS and NO_COLOR', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://u:p@db:5432/app',
+      EMBEDDED_POSTGRES_PORT: '6000',
+      SHUTDOWN_TIMEOUT_MS: '2000',
+      NO_COLOR: '1',
+    });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgresql://u:p@db:5432/app',
+      embeddedPostgresPort: 6000,
+      stopTimeoutMs: 7_000,
+      colorAllowed: false,
+    });
+  });
+
+  it('names the variable when a value is bad', () => {
+    expect(() => loadConfig({ EMBEDDED_POSTGRES_PORT: '70000' })).toThrow(/^EMBEDDED_POSTGRES_PORT must be/);
+    expect(() => loadConfig({ EMBEDDED_POSTGRES_PORT: '12ab' })).toThrow(LauncherConfigError);
+    expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/^DATABASE_URL must be a URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db/app' })).toThrow(/^DATABASE_URL must start with postgres/);
+    expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: '-1' })).toThrow(/^SHUTDOWN_TIMEOUT_MS must be/);
+  });
+});

@@ -1,0 +1,64 @@
+// The launcher's own environment, read and validated once; services read theirs themselves from what it passes on.
+import { isAbsolute, join, resolve } from 'node:path';
+import { repoRoot } from './repo-root.js';
+
+export interface LauncherConfig {
+  /** Absolute; the embedded database lives in `<dataDir>/postgres`, auth keeps its keys here too. */
+  dataDir: string;
+  /** Set: no embedded server, every service uses this PostgreSQL. */
+  databaseUrl: string | undefined;
+  embeddedPostgresPort: number;
+  /** How long a service gets after SIGTERM before SIGKILL: its own SHUTDOWN_TIMEOUT_MS plus a margin. */
+  stopTimeoutMs: number;
+  /** False when NO_COLOR is set (https://no-color.org); colours are used only on a TTY anyway. */
+  colorAllowed: boolean;
+  /** The whole environment, passed on to every service (CONTRACT). */
+  environment: Record<string, string | undefined>;
+}
+
+export class LauncherConfigError extends Error {
+  override name = 'LauncherConfigError';
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function integer(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number) {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new LauncherConfigError(`${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+  }
+  return value;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): LauncherConfig {
+  const dataDirRaw = nonEmpty(env.DATA_DIR);
+  const dataDir =
+    dataDirRaw === undefined ? join(repoRoot, '.data') : isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw);
+
+  const databaseUrl = nonEmpty(env.DATABASE_URL);
+  if (databaseUrl !== undefined) {
+    let protocol: string;
+    try {
+      protocol = new URL(databaseUrl).protocol;
+    } catch {
+      throw new LauncherConfigError('DATABASE_URL must be a URL like postgres://user:password@host:5432/database');
+    }
+    if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+      throw new LauncherConfigError(`DATABASE_URL must start with postgres:// or postgresql:// (got ${protocol}//)`);
+    }
+  }
+
+  const shutdownTimeoutMs = integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 120_000);
+  return {
+    dataDir,
+    databaseUrl,
+    embeddedPostgresPort: integer(env, 'EMBEDDED_POSTGRES_PORT', 54329, 1, 65535),
+    stopTimeoutMs: shutdownTimeoutMs + 5_000,
+    colorAllowed: nonEmpty(env.NO_COLOR) === undefined,
+    environment: { ...env },
+  };
+}

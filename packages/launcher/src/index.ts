@@ -1,0 +1,5 @@
+// Public API of @platform/launcher: start the platform from code (end-to-end tests, benchmarks).
+export { type LauncherConfig, LauncherConfigError, loadConfig } from './config.js';
+export { type Platform, type StartPlatformOptions, serviceEnvironment, startPlatform } from './platform.js';
+export { NotReadyError } from './readiness.js';
+export { GATEWAY_URL, SERVICES, type ServiceDefinition } from './services.js';

@@ -1,0 +1,211 @@
+// The whole platform in one call: the embedded PostgreSQL (unless a DATABASE_URL is given) and every service as a
+// supervised child process, ready when every readiness URL answers 200. `main.ts` and end-to-end tests use it.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from '@platform/embedded-postgres';
+import { formatPrefix } from './line-prefixer.js';
+import { waitUntilReady } from './readiness.js';
+import { repoRoot as defaultRepoRoot } from './repo-root.js';
+import { GATEWAY_URL, SERVICES, type ServiceDefinition } from './services.js';
+import { type Backoff, Supervisor } from './supervisor.js';
+
+export interface StartPlatformOptions {
+  /** The environment every service inherits (CONTRACT: `npm start` passes its environment on). */
+  env: Record<string, string | undefined>;
+  /** Absolute; the embedded database goes to `<dataDir>/postgres`, services that keep files get it as DATA_DIR. */
+  dataDir: string;
+  /** Names of the services to run (default: all of the table), in start order. */
+  services?: readonly string[];
+  /** Receives every output line, already prefixed (default: stdout). */
+  logSink?: (line: string) => void;
+  /** ANSI colours in prefixes (default false; main.ts turns them on for a TTY). */
+  color?: boolean;
+  /** How long every service gets to become ready, at start and in waitReady/restart (default 60 s). */
+  readyTimeoutMs?: number;
+  /** How long a service gets after SIGTERM before SIGKILL (default 15 s). */
+  stopTimeoutMs?: number;
+  /** Use this PostgreSQL instead of starting the embedded one (default: env.DATABASE_URL). */
+  databaseUrl?: string;
+  /** Port of the embedded server (default 0: any free port; main.ts passes EMBEDDED_POSTGRES_PORT). */
+  embeddedPostgresPort?: number;
+  /** Aborting during start-up stops everything started so far and rejects. */
+  signal?: AbortSignal;
+  /** The service table (default: SERVICES from services.ts); tests pass their own. */
+  table?: readonly ServiceDefinition[];
+  /** Where entry paths resolve from (default: this repository's root). */
+  repoRoot?: string;
+  backoff?: Partial<Backoff>;
+}
+
+export interface Platform {
+  /** http://127.0.0.1:8080 */
+  readonly gatewayUrl: string;
+  /** What the services were given: the embedded server's URL or the DATABASE_URL passed in. */
+  readonly databaseUrl: string;
+  /** SIGTERM to every service, wait (SIGKILL after the deadline), then stop the embedded server. force: SIGKILL now. */
+  stop(options?: { force?: boolean }): Promise<void>;
+  /** Signals one service and resolves once it exited; the supervisor restarts it with backoff. */
+  kill(name: string, signal: NodeJS.Signals): Promise<void>;
+  /** Stops one service gracefully, starts it again, and resolves once it is ready. */
+  restart(name: string): Promise<void>;
+  /** Resolves once the service's readiness URL answers 200 (rejects after readyTimeoutMs). */
+  waitReady(name: string): Promise<void>;
+}
+
+/** The environment one service is started with: everything inherited plus what the launcher must supply. */
+export function serviceEnvironment(
+  definition: ServiceDefinition,
+  inherited: Record<string, string | undefined>,
+  context: { databaseUrl: string; dataDir: string },
+): Record<string, string | undefined> {
+  return {
+    ...inherited,
+    ...(definition.usesDatabase ? { DATABASE_URL: context.databaseUrl } : {}),
+    ...(definition.usesDataDir ? { DATA_DIR: context.dataDir } : {}),
+    OTEL_SERVICE_NAME: inherited.OTEL_SERVICE_NAME || definition.name,
+    ...definition.env,
+  };
+}
+
+export async function startPlatform(options: StartPlatformOptions): Promise<Platform> {
+  const {
+    env,
+    logSink = (line: string) => process.stdout.write(`${line}\n`),
+    color = false,
+    readyTimeoutMs = 60_000,
+    stopTimeoutMs = 15_000,
+    embeddedPostgresPort = 0,
+    signal,
+    table = SERVICES,
+    repoRoot = defaultRepoRoot,
+  } = options;
+  const dataDir = resolve(options.dataDir);
+  const names = options.services ?? table.map((s) => s.name);
+  const definitions = names.map((name) => {
+    const definition = table.find((s) => s.name === name);
+    if (!definition) throw new Error(`unknown service ${name}; known: ${table.map((s) => s.name).join(', ')}`);
+    return definition;
+  });
+  const missing = definitions.filter((d) => !existsSync(resolve(repoRoot, d.entry)));
+  if (missing.length > 0) {
+    throw new Error(`not built: ${missing.map((d) => d.entry).join(', ')} (run \`npm run build\` first)`);
+  }
+
+  const width = Math.max('launcher'.length, 'postgres'.length, ...names.map((n) => n.length));
+  const prefixes = new Map<string, string>();
+  const prefixOf = (name: string) => {
+    let prefix = prefixes.get(name);
+    if (prefix === undefined) {
+      prefix = formatPrefix(name, width, color ? prefixes.size : undefined);
+      prefixes.set(name, prefix);
+    }
+    return prefix;
+  };
+  const say = (name: string, message: string) => logSink(prefixOf(name) + message);
+  const log = (message: string) => say('launcher', message);
+
+  let embedded: EmbeddedPostgres | undefined;
+  const supervisors = new Map<string, Supervisor>();
+  const stopAll = async (force: boolean) => {
+    await Promise.all([...supervisors.values()].map((s) => s.stop(force ? 0 : stopTimeoutMs)));
+    await embedded?.stop();
+  };
+
+  let databaseUrl = options.databaseUrl ?? (env.DATABASE_URL || undefined);
+  try {
+    signal?.throwIfAborted();
+    if (databaseUrl === undefined) {
+      embedded = await startEmbeddedPostgres({
+        dataDir: join(dataDir, 'postgres'),
+        port: embeddedPostgresPort,
+        logger: { info: (m) => say('postgres', m), warn: (m) => say('postgres', m) },
+      });
+      databaseUrl = embedded.url;
+    } else {
+      log('DATABASE_URL is set: no embedded PostgreSQL, every service uses it');
+    }
+    signal?.throwIfAborted();
+
+    for (const definition of definitions) {
+      const supervisor = new Supervisor({
+        name: definition.name,
+        command: process.execPath,
+        args: ['--enable-source-maps', resolve(repoRoot, definition.entry)],
+        cwd: repoRoot,
+        env: serviceEnvironment(definition, env, { databaseUrl, dataDir }),
+        onLine: (_stream, line) => say(definition.name, line),
+        log,
+        ...(options.backoff ? { backoff: options.backoff } : {}),
+      });
+      supervisors.set(definition.name, supervisor);
+      supervisor.start();
+    }
+
+    await Promise.all(
+      definitions.map((d) => waitUntilReady(d.readyUrl, { timeoutMs: readyTimeoutMs, ...(signal ? { signal } : {}) })),
+    );
+  } catch (error) {
+    await stopAll(false);
+    throw error;
+  }
+
+  // ends waits that outlive the platform (a restarted service being watched while everything stops)
+  const lifetime = new AbortController();
+  // after the first readiness, say when a restarted service can serve again
+  for (const [name, supervisor] of supervisors) {
+    supervisor.on('spawn', () => {
+      waitReady(name).then(
+        () => log(`${name} ready again after restart`),
+        () => {},
+      );
+    });
+  }
+
+  const includesGateway = names.includes('gateway');
+  log(
+    includesGateway
+      ? `Platform ready: ${GATEWAY_URL.replace('127.0.0.1', 'localhost')} (gateway)`
+      : `Platform ready: ${names.join(', ')}`,
+  );
+
+  const supervisorOf = (name: string) => {
+    const supervisor = supervisors.get(name);
+    if (!supervisor) throw new Error(`service ${name} is not running in this platform`);
+    return supervisor;
+  };
+  const definitionOf = (name: string) => definitions.find((d) => d.name === name)!;
+  function waitReady(name: string): Promise<void> {
+    supervisorOf(name);
+    return waitUntilReady(definitionOf(name).readyUrl, { timeoutMs: readyTimeoutMs, signal: lifetime.signal });
+  }
+
+  let stopping: Promise<void> | undefined;
+  const finalDatabaseUrl = databaseUrl;
+  return {
+    gatewayUrl: GATEWAY_URL,
+    databaseUrl: finalDatabaseUrl,
+    stop({ force = false } = {}) {
+      lifetime.abort(new Error('platform stopped'));
+      if (force) {
+        log('forcing: SIGKILL to every service');
+        const forced = stopAll(true);
+        stopping ??= forced;
+        return forced;
+      }
+      stopping ??= (async () => {
+        log('stopping: SIGTERM to every service');
+        await stopAll(false);
+        log('stopped');
+      })();
+      return stopping;
+    },
+    kill: (name, killSignal) => supervisorOf(name).kill(killSignal),
+    async restart(name) {
+      const supervisor = supervisorOf(name);
+      await supervisor.stop(stopTimeoutMs);
+      supervisor.start();
+      await waitReady(name);
+    },
+    waitReady,
+  };
+}

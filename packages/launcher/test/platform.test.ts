@@ -1,0 +1,159 @@
+// startPlatform with fixture services: environment handed to each, readiness, kill -9 recovery, restart, and the
+// stop sequence (services first, then the embedded PostgreSQL).
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Platform, type StartPlatformOptions, startPlatform } from '../src/platform.js';
+import { NotReadyError } from '../src/readiness.js';
+import type { ServiceDefinition } from '../src/services.js';
+import { freePort, isListening } from './free-port.js';
+
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+const dirs: string[] = [];
+const platforms: Platform[] = [];
+afterEach(async () => {
+  await Promise.all(platforms.splice(0).map((p) => p.stop({ force: true })));
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'launcher-'));
+  dirs.push(dir);
+  return dir;
+}
+
+async function fixtureService(name: string, extra: Partial<ServiceDefinition> = {}): Promise<ServiceDefinition> {
+  const port = await freePort();
+  return {
+    name,
+    entry: 'test/fixtures/http-service.mjs',
+    readyUrl: `http://127.0.0.1:${port}/readyz`,
+    ...extra,
+    env: { PORT: String(port), ...extra.env },
+  };
+}
+
+const urlOf = (definition: ServiceDefinition, path: string) => definition.readyUrl.replace('/readyz', path);
+const portOf = (url: string) => Number(new URL(url).port);
+async function getJson<T>(url: string): Promise<T> {
+  return (await (await fetch(url)).json()) as T;
+}
+
+async function start(options: Omit<StartPlatformOptions, 'repoRoot'>) {
+  const platform = await startPlatform({ repoRoot: packageRoot, readyTimeoutMs: 15_000, ...options });
+  platforms.push(platform);
+  return platform;
+}
+
+describe('startPlatform', () => {
+  it('runs the embedded PostgreSQL and the services, recovers a killed one, and stops everything in order', async () => {
+    const dataDir = tempDir();
+    const alpha = await fixtureService('alpha', { usesDatabase: true, usesDataDir: true });
+    const beta = await fixtureService('beta', { env: { FIXTURE_STOP_DELAY_MS: '200' } });
+    const lines: string[] = [];
+    const platform = await start({
+      env: { PATH: process.env.PATH, FROM_SHELL: 'passed on', PORT: '1' },
+      dataDir,
+      table: [alpha, beta],
+      logSink: (line) => lines.push(line),
+      backoff: { initialMs: 50 },
+    });
+
+    expect(lines).toContain('launcher | Platform ready: alpha, beta');
+    expect(lines).toContain(`alpha    | listening on ${portOf(alpha.readyUrl)}`);
+    expect(lines).toContain('beta     | a line on stderr');
+    expect(lines.some((l) => l.startsWith('postgres | embedded postgres listening on'))).toBe(true);
+
+    expect(platform.databaseUrl).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
+    expect(await isListening(portOf(platform.databaseUrl))).toBe(true);
+    expect(existsSync(join(dataDir, 'postgres', 'embedded-postgres.lock'))).toBe(true);
+    const alphaEnv = await getJson<Record<string, string>>(urlOf(alpha, '/env'));
+    expect(alphaEnv).toMatchObject({
+      DATABASE_URL: platform.databaseUrl,
+      DATA_DIR: dataDir,
+      OTEL_SERVICE_NAME: 'alpha',
+      FROM_SHELL: 'passed on',
+      PORT: String(portOf(alpha.readyUrl)), // the table's port wins over an inherited PORT
+    });
+    const betaEnv = await getJson<Record<string, string>>(urlOf(beta, '/env'));
+    expect(betaEnv).toMatchObject({ OTEL_SERVICE_NAME: 'beta', FROM_SHELL: 'passed on' });
+    expect(betaEnv).not.toHaveProperty('DATABASE_URL');
+    expect(betaEnv).not.toHaveProperty('DATA_DIR');
+
+    // kill -9 of a service: the supervisor brings it back
+    const { pid: alphaPid } = await getJson<{ pid: number }>(urlOf(alpha, '/pid'));
+    await platform.kill('alpha', 'SIGKILL');
+    await platform.waitReady('alpha');
+    expect((await getJson<{ pid: number }>(urlOf(alpha, '/pid'))).pid).not.toBe(alphaPid);
+    expect(lines).toContain('launcher | alpha exited unexpectedly (signal SIGKILL); restarting in 50 ms');
+
+    // a deliberate restart is graceful and waits for readiness
+    const { pid: betaPid } = await getJson<{ pid: number }>(urlOf(beta, '/pid'));
+    await platform.restart('beta');
+    expect((await getJson<{ pid: number }>(urlOf(beta, '/pid'))).pid).not.toBe(betaPid);
+    expect(lines).toContain('beta     | got SIGTERM');
+
+    const sigterms = lines.filter((l) => l.endsWith('| got SIGTERM')).length;
+    await platform.stop();
+    expect(lines.filter((l) => l.endsWith('| got SIGTERM')).length).toBe(sigterms + 2);
+    expect(lines.at(-1)).toBe('launcher | stopped');
+    for (const url of [alpha.readyUrl, beta.readyUrl, platform.databaseUrl]) {
+      expect(await isListening(portOf(url))).toBe(false);
+    }
+    // the embedded server shut down cleanly and released its directory
+    expect(existsSync(join(dataDir, 'postgres', 'embedded-postgres.lock'))).toBe(false);
+    expect(lines.indexOf('postgres | embedded postgres stopped')).toBeGreaterThan(lines.lastIndexOf('beta     | bye'));
+  });
+
+  it('starts no embedded server when DATABASE_URL is set and hands that URL to every database user', async () => {
+    const given = 'postgres://app:secret@db.example:5432/app';
+    const alpha = await fixtureService('alpha', { usesDatabase: true });
+    const lines: string[] = [];
+    const platform = await start({
+      env: { PATH: process.env.PATH, DATABASE_URL: given, OTEL_SERVICE_NAME: 'chosen' },
+      dataDir: tempDir(),
+      table: [alpha],
+      logSink: (line) => lines.push(line),
+    });
+    expect(platform.databaseUrl).toBe(given);
+    expect(await getJson<Record<string, string>>(urlOf(alpha, '/env'))).toMatchObject({
+      DATABASE_URL: given,
+      OTEL_SERVICE_NAME: 'chosen',
+    });
+    expect(lines.some((l) => l.startsWith('postgres |'))).toBe(false);
+    await platform.stop();
+  });
+
+  it('gives up when a service never becomes ready, and leaves nothing running', async () => {
+    const slow = await fixtureService('slow', { env: { FIXTURE_NEVER_READY: '1' } });
+    await expect(
+      start({
+        env: { PATH: process.env.PATH },
+        databaseUrl: 'postgres://unused@127.0.0.1:1/unused',
+        dataDir: tempDir(),
+        table: [slow],
+        logSink: () => {},
+        readyTimeoutMs: 1_000,
+      }),
+    ).rejects.toThrow(NotReadyError);
+    expect(await isListening(portOf(slow.readyUrl))).toBe(false);
+  });
+
+  it('refuses to start services that are not built, naming them', async () => {
+    await expect(
+      start({
+        env: {},
+        dataDir: tempDir(),
+        table: [{ name: 'ghost', entry: 'services/ghost/dist/main.js', readyUrl: 'http://127.0.0.1:1/readyz' }],
+      }),
+    ).rejects.toThrow('not built: services/ghost/dist/main.js');
+  });
+
+  it('rejects a service name that is not in the table', async () => {
+    await expect(start({ env: {}, dataDir: tempDir(), table: [], services: ['nope'] })).rejects.toThrow(
+      'unknown service nope',
+    );
+  });
+});
