@@ -50,6 +50,8 @@ export interface Platform {
   restart(name: string): Promise<void>;
   /** Resolves once the service's readiness URL answers 200 (rejects after readyTimeoutMs). */
   waitReady(name: string): Promise<void>;
+  /** The process id of a service while it runs, e.g. to pause it with SIGSTOP in a failure test. */
+  pid(name: string): number | undefined;
 }
 
 /** The environment one service is started with: everything inherited plus what the launcher must supply. */
@@ -207,5 +209,6 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
       await waitReady(name);
     },
     waitReady,
+    pid: (name) => supervisorOf(name).pid,
   };
 }

@@ -1,0 +1,48 @@
+// Starts the whole platform for a test file with the same launcher `npm start` uses, collecting every log line so
+// tests can look at them, on the embedded server or on a fresh database of a real PostgreSQL.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Platform, startPlatform } from '@platform/launcher';
+import { openTestDatabase, type TestDatabase } from '@platform/test-databases';
+
+export interface TestPlatform extends Platform {
+  /** Every line the services printed, prefixed with the service's name. */
+  readonly logs: string[];
+  /** Stops the platform and removes its data. */
+  close(): Promise<void>;
+}
+
+export interface TestPlatformOptions {
+  /** Added to the environment the services inherit. */
+  env?: Record<string, string>;
+  /** 'embedded' is what `npm start` runs; 'postgres' needs TEST_DATABASE_URL. */
+  database?: TestDatabase['kind'];
+  dataDir?: string;
+}
+
+export async function startTestPlatform({ env = {}, database = 'embedded', dataDir }: TestPlatformOptions = {}) {
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'platform-e2e-')));
+  const external = database === 'postgres' ? await openTestDatabase('postgres') : undefined;
+  const logs: string[] = [];
+  const platform = await startPlatform({
+    env: { ...process.env, LOG_LEVEL: 'info', RATE_LIMIT_MAX: '100000', ...env },
+    dataDir: dir,
+    databaseUrl: external?.url,
+    logSink: (line) => logs.push(line),
+    readyTimeoutMs: 90_000,
+  });
+  const testPlatform: TestPlatform = {
+    ...platform,
+    logs,
+    async close() {
+      await platform.stop();
+      await external?.close();
+      if (!dataDir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return testPlatform;
+}
+
+/** The database kind a file should run on: a real server when CI provides one, else the embedded one. */
+export const preferredDatabase = (): TestDatabase['kind'] => (process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded');
