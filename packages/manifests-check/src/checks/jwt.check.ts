@@ -1,0 +1,89 @@
+// The mesh checks tokens the way auth issues them: the RequestAuthentication's issuer is the JWT_ISSUER auth signs
+// with (and the gateway and orders expect), its jwksUri is where auth serves its JWKS through its Service, its
+// audience is the platform's; and the protected routes need a request principal.
+import { containerEnv, find, type KubeObject, ofKind, ref, workloads } from '../kube-object.js';
+import { platformNamespace } from '../platform-services.js';
+
+/** Routes the contract protects with a Bearer token (CONTRACT.md), as Istio path patterns. */
+export const protectedPaths = ['/api/orders', '/api/orders/*', '/api/auth/me'];
+
+interface JwtRule {
+  issuer?: string;
+  jwksUri?: string;
+  audiences?: string[];
+  forwardOriginalToken?: boolean;
+}
+
+export function serviceEnv(objects: KubeObject[], app: string): Map<string, string | undefined> {
+  const w = workloads(objects).find((p) => p.namespace === platformNamespace && p.podLabels.app === app);
+  const container = w?.podSpec.containers[0];
+  return w && container ? containerEnv(objects, w.namespace, container) : new Map();
+}
+
+export function checkJwtPolicy(objects: KubeObject[]): string[] {
+  const problems: string[] = [];
+  const authEnv = serviceEnv(objects, 'auth');
+  const issuer = authEnv.get('JWT_ISSUER');
+  const audience = authEnv.get('JWT_AUDIENCE');
+  if (!issuer || audience !== 'platform-api')
+    problems.push(`auth: JWT_ISSUER ${issuer} / JWT_AUDIENCE ${audience} not set as the contract says`);
+  for (const app of ['gateway', 'orders']) {
+    const env = serviceEnv(objects, app);
+    if (env.get('JWT_ISSUER') !== issuer)
+      problems.push(`${app}: expects issuer ${env.get('JWT_ISSUER')}, auth issues ${issuer}`);
+    if (env.get('JWT_AUDIENCE') !== audience)
+      problems.push(`${app}: expects audience ${env.get('JWT_AUDIENCE')}, auth issues ${audience}`);
+    if (env.get('JWKS_URL') !== `${issuer}/.well-known/jwks.json`)
+      problems.push(`${app}: JWKS_URL ${env.get('JWKS_URL')} is not auth's`);
+  }
+
+  const requestAuthentications = ofKind(objects, 'RequestAuthentication');
+  const onGateway = requestAuthentications.filter(
+    (r) => (r.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels?.app === 'gateway',
+  );
+  if (onGateway.length !== 1) problems.push(`RequestAuthentication: ${onGateway.length} select the gateway, want 1`);
+  for (const ra of onGateway) {
+    for (const rule of (ra.spec as { jwtRules?: JwtRule[] }).jwtRules ?? []) {
+      if (rule.issuer !== issuer) problems.push(`${ref(ra)}: issuer ${rule.issuer}, auth issues ${issuer}`);
+      if (rule.jwksUri !== `${issuer}/.well-known/jwks.json`)
+        problems.push(`${ref(ra)}: jwksUri ${rule.jwksUri} is not ${issuer}/.well-known/jwks.json`);
+      if (!rule.audiences?.includes(audience ?? ''))
+        problems.push(`${ref(ra)}: audiences ${rule.audiences} lack ${audience}`);
+      if (rule.forwardOriginalToken !== true)
+        problems.push(`${ref(ra)}: does not forward the token the services check again`);
+      const url = new URL(rule.jwksUri ?? 'http://invalid');
+      const [name, namespace] = url.hostname.split('.');
+      const service = find(objects, 'Service', name ?? '', namespace);
+      const ports = (service?.spec as { ports?: { port: number }[] } | undefined)?.ports ?? [];
+      if (name !== 'auth' || !ports.some((p) => String(p.port) === url.port)) {
+        problems.push(`${ref(ra)}: jwksUri host ${url.host} is not the auth Service's address`);
+      }
+      if (Number(url.port) !== Number(authEnv.get('PORT')))
+        problems.push(`${ref(ra)}: jwksUri port ${url.port} is not auth's PORT`);
+    }
+  }
+
+  const requiring = ofKind(objects, 'AuthorizationPolicy').filter((p) => {
+    const spec = p.spec as {
+      action?: string;
+      selector?: { matchLabels?: Record<string, string> };
+      rules?: {
+        from?: { source: { notRequestPrincipals?: string[] } }[];
+        to?: { operation: { paths?: string[] } }[];
+      }[];
+    };
+    return (
+      spec.action === 'DENY' &&
+      spec.selector?.matchLabels?.app === 'gateway' &&
+      (spec.rules ?? []).some(
+        (rule) =>
+          (rule.from ?? []).some((f) => f.source.notRequestPrincipals?.includes('*')) &&
+          protectedPaths.every((path) => (rule.to ?? []).some((t) => t.operation.paths?.includes(path))),
+      )
+    );
+  });
+  if (onGateway.length > 0 && requiring.length === 0) {
+    problems.push(`AuthorizationPolicy: nothing denies ${protectedPaths.join(', ')} to requests without a valid token`);
+  }
+  return problems;
+}
