@@ -1,0 +1,112 @@
+// Builds the catalog service from its config: storage (migrated, optionally seeded), the gRPC server with health,
+// and the ops HTTP server. Nothing listens until listen(); importing this module starts nothing.
+import { createJwtVerifier } from '@platform/auth-kit';
+import { catalogV1 } from '@platform/contracts';
+import {
+  createGrpcServer,
+  createHttpServer,
+  createMetrics,
+  createPool,
+  type GrpcServer,
+  type HttpServer,
+  type Logger,
+  type Metrics,
+  migrate,
+  type Pool,
+  pingDatabase,
+  Readiness,
+} from '@platform/service-kit';
+import { createCatalogHandlers } from './catalog.grpc.js';
+import type { Config } from './config.js';
+import { demoProducts } from './demo-products.js';
+import { CATALOG_SCHEMA, migrations } from './migrations.js';
+import { ProductsRepository } from './products.repository.js';
+import { ProductsService } from './products.service.js';
+
+export const SERVICE_NAME = 'catalog';
+/** The fully qualified gRPC service name, as health checks ask for it. */
+export const CATALOG_SERVICE = catalogV1.CatalogServiceClient.serviceName;
+
+export type AppConfig = Pick<
+  Config,
+  | 'HOST'
+  | 'GRPC_PORT'
+  | 'OPS_PORT'
+  | 'DATABASE_URL'
+  | 'SEED_DEMO_DATA'
+  | 'JWKS_URL'
+  | 'JWT_ISSUER'
+  | 'JWT_AUDIENCE'
+  | 'SHUTDOWN_TIMEOUT_MS'
+>;
+
+export interface App {
+  grpc: GrpcServer;
+  ops: HttpServer;
+  readiness: Readiness;
+  metrics: Metrics;
+  pool: Pool;
+  /** Binds gRPC and ops ports (0 = any free port) and returns the bound ones. */
+  listen(): Promise<{ grpcPort: number; opsPort: number }>;
+  /** Drains gRPC (health NOT_SERVING first), then closes the ops server and the pool. */
+  close(): Promise<void>;
+  /** The gRPC drain deadline: in-flight calls get this long before they are cancelled. */
+  readonly drainDeadlineMs: number;
+}
+
+export async function buildApp(config: AppConfig, { logger }: { logger: Logger }): Promise<App> {
+  const metrics = createMetrics(SERVICE_NAME);
+  const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: SERVICE_NAME });
+  try {
+    await migrate(pool, { schema: CATALOG_SCHEMA, migrations, logger });
+    const products = new ProductsService(new ProductsRepository(pool));
+    if (config.SEED_DEMO_DATA) {
+      const added = await products.seed(demoProducts);
+      logger.info({ added }, added > 0 ? 'demo products seeded' : 'catalog not empty: demo products not seeded');
+    }
+
+    const verifier = createJwtVerifier({
+      jwksUrl: config.JWKS_URL,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    });
+    const grpc = createGrpcServer({ logger, metrics });
+    grpc.addService(
+      CATALOG_SERVICE,
+      catalogV1.CatalogServiceService,
+      createCatalogHandlers({ products, verifier, logger }),
+    );
+
+    const readiness = new Readiness().add('database', () => pingDatabase(pool));
+    const ops = createHttpServer({ logger, metrics, readiness });
+    // half the shutdown budget for in-flight calls, the rest for closing the ops server, pool and telemetry
+    const drainDeadlineMs = Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2);
+
+    return {
+      grpc,
+      ops,
+      readiness,
+      metrics,
+      pool,
+      drainDeadlineMs,
+      async listen() {
+        const grpcPort = await grpc.listen(config.HOST, config.GRPC_PORT);
+        await ops.listen({ host: config.HOST, port: config.OPS_PORT });
+        const address = ops.server.address();
+        const opsPort = typeof address === 'object' && address ? address.port : config.OPS_PORT;
+        logger.info({ grpcPort, opsPort }, 'catalog listening');
+        return { grpcPort, opsPort };
+      },
+      async close() {
+        readiness.drain();
+        await grpc.shutdown(drainDeadlineMs);
+        await ops.close();
+        verifier.close();
+        await pool.end();
+      },
+    };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+}

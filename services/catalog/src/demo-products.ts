@@ -1,0 +1,78 @@
+// The products `npm start` shows on first start (SEED_DEMO_DATA). Their ids are fixed, so the README's session and
+// the end-to-end tests can name them; one currency, so any mix of them makes a valid order.
+import type { NewProduct } from './products.repository.js';
+
+export const demoProducts: readonly NewProduct[] = [
+  {
+    id: '3c94b47e-5d93-44e2-aaa0-b97c7c3c0766',
+    sku: 'BACKPACK-ROLLTOP-20L',
+    name: 'Roll-top backpack 20 L',
+    description: 'Waterproof recycled-polyester backpack with a padded 15" laptop sleeve and a roll-top closure.',
+    priceCents: 8999,
+    currency: 'EUR',
+    stock: 80,
+  },
+  {
+    id: '628f8797-21ec-4df5-8dc5-0c3667637dbd',
+    sku: 'BOTTLE-STEEL-750',
+    name: 'Insulated steel bottle 750 ml',
+    description: 'Double-walled stainless steel; keeps drinks cold for 24 hours or hot for 12. Leak-proof lid.',
+    priceCents: 2899,
+    currency: 'EUR',
+    stock: 240,
+  },
+  {
+    id: '1f210045-82ba-4970-a329-7c0e8d604bac',
+    sku: 'CAP-CANVAS-BLACK',
+    name: 'Canvas cap, black',
+    description: 'Six-panel organic cotton canvas cap with an adjustable brass buckle. One size.',
+    priceCents: 1999,
+    currency: 'EUR',
+    stock: 150,
+  },
+  {
+    id: '02be2f1f-eae1-4995-a182-7a4100ccd508',
+    sku: 'HOODIE-GREY-L',
+    name: 'Heavyweight hoodie, grey, L',
+    description: 'Brushed-back fleece, 400 g/m², with a kangaroo pocket and ribbed cuffs.',
+    priceCents: 5999,
+    currency: 'EUR',
+    stock: 120,
+  },
+  {
+    id: 'e433c4bd-deb9-495b-a46f-fcf20d4b768e',
+    sku: 'MUG-CERAMIC-350',
+    name: 'Stoneware mug 350 ml',
+    description: 'Hand-glazed stoneware mug; dishwasher and microwave safe.',
+    priceCents: 1299,
+    currency: 'EUR',
+    stock: 300,
+  },
+  {
+    id: '6cb8acfd-8834-4e16-bbe3-498f275d2750',
+    sku: 'NOTEBOOK-A5-DOT',
+    name: 'A5 dot-grid notebook',
+    description: '192 numbered pages of 100 g/m² paper, lay-flat binding, two ribbon markers.',
+    priceCents: 1499,
+    currency: 'EUR',
+    stock: 500,
+  },
+  {
+    id: '54f438db-1c4d-4872-a8f2-df51bcd2ada1',
+    sku: 'SOCKS-MERINO-3PK',
+    name: 'Merino socks, 3 pairs',
+    description: 'Mid-weight merino wool blend, cushioned sole, sizes 39-42.',
+    priceCents: 2299,
+    currency: 'EUR',
+    stock: 250,
+  },
+  {
+    id: '12f82d1b-6a96-4942-a67b-cd949caf1691',
+    sku: 'TSHIRT-BLUE-M',
+    name: 'Organic cotton T-shirt, blue, M',
+    description: 'Regular fit, 180 g/m² GOTS-certified organic cotton.',
+    priceCents: 2499,
+    currency: 'EUR',
+    stock: 200,
+  },
+];

@@ -1,0 +1,49 @@
+// The catalog schema, versioned: applied at start by service-kit's migrate() inside the `catalog` schema.
+// A released version is never edited; a change is a new version appended to the list.
+import type { Migration } from '@platform/service-kit';
+
+export const CATALOG_SCHEMA = 'catalog';
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'products and stock reservations',
+    sql: `
+      CREATE TABLE catalog.products (
+        id uuid PRIMARY KEY,
+        sku text NOT NULL UNIQUE,
+        name text NOT NULL,
+        description text NOT NULL DEFAULT '',
+        price_cents bigint NOT NULL CHECK (price_cents >= 0),
+        currency text NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
+        -- the database, not only the code, refuses an oversell
+        stock integer NOT NULL CHECK (stock >= 0),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      -- one row per reservation_id ever used, kept after release so a repeat is answered as the first time
+      CREATE TABLE catalog.reservations (
+        id text PRIMARY KEY,
+        -- the token subject that made (or released) it; another user cannot reuse or release it
+        user_id text NOT NULL,
+        status text NOT NULL CHECK (status IN ('reserved', 'released')),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        released_at timestamptz
+      );
+
+      CREATE TABLE catalog.reservation_lines (
+        reservation_id text NOT NULL REFERENCES catalog.reservations (id),
+        -- the line's index in the request, so a repeat answers in the first request's order
+        position integer NOT NULL,
+        product_id uuid NOT NULL REFERENCES catalog.products (id),
+        quantity integer NOT NULL CHECK (quantity > 0),
+        unit_price_cents bigint NOT NULL,
+        currency text NOT NULL,
+        PRIMARY KEY (reservation_id, position),
+        UNIQUE (reservation_id, product_id)
+      );
+      CREATE INDEX reservation_lines_product_id ON catalog.reservation_lines (product_id);
+    `,
+  },
+];

@@ -1,0 +1,115 @@
+// The catalog's rules: what a well-formed request is, when a reservation may be repeated, and what each refusal
+// means. Storage is the repository's; transport is catalog.grpc.ts's.
+import {
+  InsufficientStockError,
+  InvalidRequestError,
+  ProductNotFoundError,
+  ReservationConflictError,
+  ReservationReleasedError,
+} from './products.errors.js';
+import type {
+  NewProduct,
+  Product,
+  ProductsRepository,
+  Reservation,
+  ReservedLine,
+  StockRequest,
+} from './products.repository.js';
+
+/** Product ids are UUIDs; anything else names no product (NOT_FOUND, never a database error). */
+const PRODUCT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const MAX_RESERVATION_ID_LENGTH = 200;
+export const MAX_LINES = 100;
+const MAX_QUANTITY = 2_147_483_647;
+
+export const isProductId = (value: string): boolean => PRODUCT_ID.test(value);
+
+export class ProductsService {
+  constructor(private readonly products: ProductsRepository) {}
+
+  /** Every product, ordered by sku. */
+  listProducts(): Promise<Product[]> {
+    return this.products.list();
+  }
+
+  async getProduct(id: string): Promise<Product> {
+    if (id === '') throw new InvalidRequestError('id is required');
+    const product = isProductId(id) ? await this.products.findById(id.toLowerCase()) : undefined;
+    if (!product) throw new ProductNotFoundError(id);
+    return product;
+  }
+
+  /**
+   * Reserves every line for `userId`, all or nothing. Repeating a reservation id with the same lines returns the
+   * reservation as first made (prices then, nothing reserved again).
+   */
+  async reserveStock(userId: string, reservationId: string, lines: readonly StockRequest[]): Promise<ReservedLine[]> {
+    const requested = validateReservation(reservationId, lines);
+    // unknown products are answered without a transaction; they could never be reserved
+    const malformed = requested.find((line) => !isProductId(line.productId));
+    if (malformed) throw new ProductNotFoundError(malformed.productId);
+
+    const outcome = await this.products.reserve(reservationId, userId, requested);
+    switch (outcome.kind) {
+      case 'reserved':
+        return outcome.reservation.lines;
+      case 'exists':
+        return repeated(outcome.reservation, userId, requested);
+      case 'unknown-product':
+        throw new ProductNotFoundError(outcome.productId);
+      case 'insufficient-stock':
+        throw new InsufficientStockError(outcome.productId, outcome.requested, outcome.available);
+    }
+  }
+
+  /** True when this call put the reservation's stock back; false when there was nothing (more) to release. */
+  async releaseStock(userId: string, reservationId: string): Promise<boolean> {
+    if (reservationId === '') throw new InvalidRequestError('reservation_id is required');
+    // an over-long id can never have been reserved
+    if (reservationId.length > MAX_RESERVATION_ID_LENGTH) return false;
+    return this.products.release(reservationId, userId);
+  }
+
+  /** Fills an empty catalog with `products`; a catalog that has any product is left alone. */
+  seed(products: readonly NewProduct[]): Promise<number> {
+    return this.products.seedIfEmpty(products);
+  }
+}
+
+function validateReservation(reservationId: string, lines: readonly StockRequest[]): StockRequest[] {
+  if (reservationId === '') throw new InvalidRequestError('reservation_id is required');
+  if (reservationId.length > MAX_RESERVATION_ID_LENGTH) {
+    throw new InvalidRequestError(`reservation_id is longer than ${MAX_RESERVATION_ID_LENGTH} characters`);
+  }
+  if (lines.length === 0) throw new InvalidRequestError('lines must not be empty');
+  if (lines.length > MAX_LINES) throw new InvalidRequestError(`at most ${MAX_LINES} lines are allowed`);
+  const seen = new Set<string>();
+  return lines.map((line, index) => {
+    if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_QUANTITY) {
+      throw new InvalidRequestError(`lines[${index}].quantity must be at least 1`);
+    }
+    if (line.productId === '') throw new InvalidRequestError(`lines[${index}].product_id is required`);
+    // UUIDs are compared and stored in the database's canonical lower case
+    const productId = isProductId(line.productId) ? line.productId.toLowerCase() : line.productId;
+    if (seen.has(productId)) {
+      throw new InvalidRequestError(`product ${productId} appears in more than one line; merge them first`);
+    }
+    seen.add(productId);
+    return { productId, quantity: line.quantity };
+  });
+}
+
+/** The answer to a reservation id seen before: the first result when the request is the same, else a refusal. */
+function repeated(reservation: Reservation, userId: string, requested: readonly StockRequest[]): ReservedLine[] {
+  // another user's reservation is not theirs to read, so it is only "taken", whatever its state
+  if (reservation.userId !== userId) throw new ReservationConflictError(reservation.id);
+  if (reservation.status === 'released') throw new ReservationReleasedError(reservation.id);
+  if (!sameLines(reservation.lines, requested)) throw new ReservationConflictError(reservation.id);
+  return reservation.lines;
+}
+
+function sameLines(reserved: readonly ReservedLine[], requested: readonly StockRequest[]): boolean {
+  if (reserved.length !== requested.length) return false;
+  const quantities = new Map(reserved.map((line) => [line.productId, line.quantity]));
+  return requested.every((line) => quantities.get(line.productId) === line.quantity);
+}
