@@ -1,0 +1,78 @@
+// Builds the gateway from its config: the edge plugins (CORS, rate limit, OpenAPI, token check), the forwarded auth
+// routes and the REST-to-gRPC routes of catalog and orders. Nothing listens until main.ts says so.
+import fastifyCors from '@fastify/cors';
+import { createJwtVerifier, type JwtVerifier } from '@platform/auth-kit';
+import {
+  createHttpServer,
+  createMetrics,
+  type HttpServer,
+  type Logger,
+  type Metrics,
+  Readiness,
+} from '@platform/service-kit';
+import { authProxyRoutes } from './auth-proxy.routes.js';
+import { authUpstream } from './auth-upstream.js';
+import { authentication } from './authentication.js';
+import { catalogRoutes } from './catalog.routes.js';
+import { type Config, corsOrigins } from './config.js';
+import { corsOptions } from './cors.js';
+import { createGrpcClients } from './grpc-clients.js';
+import { jwksReachable } from './jwks-readiness.js';
+import { openapi } from './openapi.js';
+import { ordersRoutes } from './orders.routes.js';
+import { rateLimit } from './rate-limit.js';
+import { wellKnownRoutes } from './well-known.routes.js';
+
+export interface BuildAppOptions {
+  logger: Logger;
+  /** Defaults to a new registry; tests pass one to read it. */
+  metrics?: Metrics;
+  /** Defaults to one built from JWKS_URL, JWT_ISSUER and JWT_AUDIENCE. */
+  verifier?: JwtVerifier;
+}
+
+export type GatewayApp = HttpServer & { readiness: Readiness };
+
+export async function buildApp(config: Config, options: BuildAppOptions): Promise<GatewayApp> {
+  const metrics = options.metrics ?? createMetrics('gateway');
+  const readiness = new Readiness().add('auth-jwks', jwksReachable(config.JWKS_URL, 1_500));
+  const app = createHttpServer({
+    logger: options.logger,
+    metrics,
+    readiness,
+    // the nearest TRUST_PROXY_HOPS addresses of X-Forwarded-For are our own proxies'
+    trustProxy: config.TRUST_PROXY_HOPS > 0 ? (_address, hop) => hop < config.TRUST_PROXY_HOPS : false,
+  });
+
+  const verifier =
+    options.verifier ??
+    createJwtVerifier({ jwksUrl: config.JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  const grpc = createGrpcClients({
+    catalogAddress: config.CATALOG_ADDR,
+    ordersAddress: config.ORDERS_ADDR,
+    deadlineMs: config.GRPC_DEADLINE_MS,
+    metrics,
+  });
+  app.addHook('onClose', async () => {
+    grpc.close();
+    verifier.close();
+  });
+
+  const origins = corsOrigins(config);
+  if (origins.length > 0) await app.register(fastifyCors, corsOptions(origins));
+  if (config.RATE_LIMIT_MAX > 0) {
+    await app.register(rateLimit, { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS });
+  }
+  await app.register(openapi);
+  await app.register(authentication, { verifier });
+
+  await app.register(async (authScope) => {
+    await authScope.register(authUpstream, { baseUrl: config.AUTH_URL, timeoutMs: config.AUTH_TIMEOUT_MS });
+    await authScope.register(authProxyRoutes);
+    await authScope.register(wellKnownRoutes);
+  });
+  await app.register(catalogRoutes, { catalog: grpc.catalog });
+  await app.register(ordersRoutes, { orders: grpc.orders });
+
+  return Object.assign(app, { readiness });
+}

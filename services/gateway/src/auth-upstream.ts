@@ -1,0 +1,99 @@
+// The HTTP path to the auth service: `reply.forwardToAuth()` sends the request on (same path and query, the
+// headers that matter) and passes auth's answer back: status, body, content-type, Retry-After, WWW-Authenticate.
+// Auth unreachable is a quick 503 problem, auth too slow a 504, never a hang.
+import fastifyReplyFrom from '@fastify/reply-from';
+import { HttpProblem, REQUEST_ID_HEADER } from '@platform/service-kit';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Forwards this request to the auth service and answers with auth's answer. */
+    forwardToAuth(): FastifyReply;
+  }
+}
+
+export interface AuthUpstreamOptions {
+  /** e.g. http://127.0.0.1:8081 */
+  baseUrl: string;
+  /** From sending the request to receiving the head of the answer (and between body chunks). */
+  timeoutMs: number;
+}
+
+// What a client may send to auth: the rest (cookies, hop-by-hop, client-made forwarding headers) stays here.
+const REQUEST_HEADERS = ['accept', 'accept-language', 'authorization', 'content-type', 'content-length', 'user-agent'];
+// Trace context passes through as the client sent it; with tracing on, the http instrumentation replaces it with
+// the gateway's own span so the trace continues through the gateway.
+const TRACE_HEADERS = ['traceparent', 'tracestate'];
+// What a client gets back from auth's answer besides status and body.
+const RESPONSE_HEADERS = [
+  'content-type',
+  'content-length',
+  'cache-control',
+  'etag',
+  'last-modified',
+  'expires',
+  'retry-after',
+  'www-authenticate',
+  'location',
+];
+
+const pick = (headers: Record<string, unknown>, names: string[]) => {
+  const picked: Record<string, string | string[]> = {};
+  for (const name of names) {
+    const value = headers[name];
+    if (typeof value === 'string' || Array.isArray(value)) picked[name] = value as string | string[];
+    else if (typeof value === 'number') picked[name] = String(value);
+  }
+  return picked;
+};
+
+export const authUpstream = fastifyPlugin<AuthUpstreamOptions>(
+  async (app: FastifyInstance, { baseUrl, timeoutMs }) => {
+    // node:http rather than undici: the OpenTelemetry http instrumentation then continues the trace to auth
+    await app.register(fastifyReplyFrom, {
+      base: baseUrl,
+      // the gateway's own line per request is enough
+      disableRequestLogging: true,
+      http: {
+        agentOptions: { keepAlive: true, keepAliveMsecs: 1_000, maxSockets: 256, maxFreeSockets: 32 },
+        requestOptions: { timeout: timeoutMs },
+      },
+    });
+
+    app.decorateReply('forwardToAuth', function forwardToAuth(this: FastifyReply) {
+      return this.from(undefined, {
+        rewriteRequestHeaders: (request, headers) => ({
+          ...pick(headers, REQUEST_HEADERS),
+          ...pick(headers, TRACE_HEADERS),
+          host: String(headers.host),
+          [REQUEST_ID_HEADER]: request.id,
+          // the client as the gateway sees it (TRUST_PROXY_HOPS decides how far X-Forwarded-For is believed)
+          'x-forwarded-for': request.ip,
+        }),
+        rewriteHeaders: (headers, request) => ({
+          ...pick(headers, RESPONSE_HEADERS),
+          [REQUEST_ID_HEADER]: request?.id ?? '',
+        }),
+        // one retry of a read whose kept-alive connection auth had just closed; writes (login...) are never retried
+        retryDelay: ({ err, req, attempt }) =>
+          attempt === 0 && (err as NodeJS.ErrnoException | null)?.code === 'ECONNRESET' && req.method === 'GET'
+            ? 1
+            : null,
+        onError: (reply, { error }) => {
+          reply.send(problemFor(error));
+        },
+      });
+    });
+  },
+  { name: 'auth-upstream', fastify: '5.x' },
+);
+
+function problemFor(error: Error & { statusCode?: number }): HttpProblem {
+  const timedOut = error.statusCode === 504;
+  const problem = timedOut
+    ? new HttpProblem(504, 'The auth service did not answer in time')
+    : new HttpProblem(503, 'The auth service is unavailable; retry later', { headers: { 'retry-after': '1' } });
+  problem.cause = error;
+  return problem;
+}

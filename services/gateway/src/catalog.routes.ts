@@ -1,0 +1,59 @@
+// Public catalog routes: REST in, gRPC to the catalog service out, proto messages mapped to the contract's JSON.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { catalogV1 } from '@platform/contracts';
+import { HttpProblem } from '@platform/service-kit';
+import { type Product, productListSchema, productParamsSchema, productSchema } from './catalog.schema.js';
+import type { CatalogClient } from './grpc-clients.js';
+import { problemResponses } from './openapi.js';
+
+export interface CatalogRoutesOptions {
+  catalog: CatalogClient;
+}
+
+const tags = ['catalog'];
+
+export const catalogRoutes: FastifyPluginAsyncTypebox<CatalogRoutesOptions> = async (app, { catalog }) => {
+  app.get(
+    '/api/catalog/products',
+    {
+      schema: {
+        tags,
+        summary: 'Every product, ordered by sku',
+        response: { 200: productListSchema, ...problemResponses(429, 500, 502, 503, 504) },
+      },
+    },
+    async (request) => {
+      const { products } = await catalog.listProducts({}, { requestId: request.id });
+      return { items: products.map(toProduct) };
+    },
+  );
+
+  app.get(
+    '/api/catalog/products/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One product',
+        params: productParamsSchema,
+        response: { 200: productSchema, ...problemResponses(400, 404, 429, 500, 502, 503, 504) },
+      },
+    },
+    async (request) => {
+      const { product } = await catalog.getProduct({ id: request.params.id }, { requestId: request.id });
+      if (!product) throw new HttpProblem(502, 'The catalog answered without a product');
+      return toProduct(product);
+    },
+  );
+};
+
+function toProduct(product: catalogV1.Product): Product {
+  return {
+    id: product.id,
+    sku: product.sku,
+    name: product.name,
+    description: product.description,
+    priceCents: product.priceCents,
+    currency: product.currency,
+    stock: product.stock,
+  };
+}

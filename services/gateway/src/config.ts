@@ -1,0 +1,59 @@
+// The gateway's configuration: the only module that reads process.env. Validated once at start; a bad value stops
+// the process with a message naming the variable.
+import { baseConfigProperties, loadConfig, loadConfigOrExit } from '@platform/service-kit';
+import Type, { type Static } from 'typebox';
+
+const grpcAddress = (fallback: string) => Type.String({ default: fallback, pattern: '^[^\\s/]+:\\d{1,5}$' });
+const ORIGIN_LIST = '^\\s*https?://[^\\s,/]+(\\s*,\\s*https?://[^\\s,/]+)*\\s*$';
+
+export const configSchema = Type.Object({
+  ...baseConfigProperties,
+  PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: 8080 }),
+  /** Base URL of the auth service; /api/auth/* and /.well-known/* are forwarded there. */
+  AUTH_URL: Type.String({ default: 'http://127.0.0.1:8081', pattern: '^https?://[^\\s]+$' }),
+  /** Deadline of one forwarded auth request (connect to last byte of the answer's head). */
+  AUTH_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
+  CATALOG_ADDR: grpcAddress('127.0.0.1:50051'),
+  ORDERS_ADDR: grpcAddress('127.0.0.1:50052'),
+  /** Defaults to `${AUTH_URL}/.well-known/jwks.json`. */
+  JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
+  JWT_ISSUER: Type.String({ default: 'http://localhost:8081', minLength: 1 }),
+  JWT_AUDIENCE: Type.String({ default: 'platform-api', minLength: 1 }),
+  /** Deadline of every gRPC call to catalog and orders. */
+  GRPC_DEADLINE_MS: Type.Integer({ minimum: 1, maximum: 60_000, default: 2_000 }),
+  /** Requests one client (IP address) may make per window; 0 turns the limit off (e.g. for benchmarks). */
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 600 }),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 60_000 }),
+  /** Comma-separated origins allowed by CORS, e.g. `https://shop.example.com`; empty means CORS stays off. */
+  CORS_ORIGINS: Type.Optional(Type.String({ pattern: ORIGIN_LIST })),
+  /**
+   * How many proxies in front of the gateway to trust for X-Forwarded-For (the client IP the rate limit keys on).
+   * 0 (the default) trusts none: behind an ingress, set it to 1 or every client shares the ingress's limit.
+   */
+  TRUST_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 10, default: 0 }),
+});
+
+export type Config = Omit<Static<typeof configSchema>, 'JWKS_URL'> & { JWKS_URL: string };
+
+/** The config from an environment, with derived defaults filled in; throws ConfigError naming bad variables. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  return withDerivedDefaults(loadConfig(configSchema, env));
+}
+
+/** For main.ts: the config from process.env, or exit 1 with a message naming every bad variable. */
+export function readConfig(): Config {
+  return withDerivedDefaults(loadConfigOrExit('gateway', configSchema, process.env));
+}
+
+/** The CORS origins as a list; empty when CORS is off. */
+export function corsOrigins(config: Pick<Config, 'CORS_ORIGINS'>): string[] {
+  return (config.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+}
+
+function withDerivedDefaults(loaded: Static<typeof configSchema>): Config {
+  const authUrl = loaded.AUTH_URL.replace(/\/+$/, '');
+  return { ...loaded, AUTH_URL: authUrl, JWKS_URL: loaded.JWKS_URL ?? `${authUrl}/.well-known/jwks.json` };
+}

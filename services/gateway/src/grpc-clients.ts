@@ -1,0 +1,142 @@
+// Long-lived gRPC clients for catalog and orders: one channel per target, created once and reused by every request,
+// each call with a deadline, the caller's token and request id in metadata, and failures mapped to HTTP problems.
+import {
+  type CallOptions,
+  type ClientUnaryCall,
+  credentials,
+  type Client as GrpcClient,
+  Metadata,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import { catalogV1, ordersV1 } from '@platform/contracts';
+import { clientChannelOptions, clientMetricsInterceptor, type Metrics, REQUEST_ID_HEADER } from '@platform/service-kit';
+import { isServiceError, problemFromGrpc } from './grpc-status.js';
+
+/** Who a call is made for: passed on as metadata so the service can check the token and log the request id. */
+export interface Caller {
+  requestId: string;
+  /** The caller's access token (already checked at the gateway; the service checks it again). */
+  token?: string | undefined;
+}
+
+type UnaryMethod<Req, Res> = (
+  request: Req,
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  callback: (error: ServiceError | null, response: Res) => void,
+) => ClientUnaryCall;
+
+export type UnaryCall<Req, Res> = (request: Req, caller: Caller) => Promise<Res>;
+
+export interface CatalogClient {
+  listProducts: UnaryCall<catalogV1.ListProductsRequest, catalogV1.ListProductsResponse>;
+  getProduct: UnaryCall<catalogV1.GetProductRequest, catalogV1.GetProductResponse>;
+}
+
+export interface OrdersClient {
+  placeOrder: UnaryCall<ordersV1.PlaceOrderRequest, ordersV1.PlaceOrderResponse>;
+  listOrders: UnaryCall<ordersV1.ListOrdersRequest, ordersV1.ListOrdersResponse>;
+  getOrder: UnaryCall<ordersV1.GetOrderRequest, ordersV1.GetOrderResponse>;
+  cancelOrder: UnaryCall<ordersV1.CancelOrderRequest, ordersV1.CancelOrderResponse>;
+}
+
+export interface GrpcClients {
+  catalog: CatalogClient;
+  orders: OrdersClient;
+  close(): void;
+}
+
+export interface GrpcClientsOptions {
+  catalogAddress: string;
+  ordersAddress: string;
+  deadlineMs: number;
+  metrics: Metrics;
+}
+
+/**
+ * Reads are retried on UNAVAILABLE (a restarting or briefly unreachable service; they change nothing), within the
+ * call's deadline. PlaceOrder and CancelOrder are never retried here: the gateway cannot know whether a first
+ * attempt took effect (a client may retry PlaceOrder itself with an Idempotency-Key).
+ */
+function serviceConfig(service: string, readMethods: string[]): string {
+  return JSON.stringify({
+    methodConfig: [
+      {
+        name: readMethods.map((method) => ({ service, method })),
+        retryPolicy: {
+          maxAttempts: 3,
+          initialBackoff: '0.05s',
+          maxBackoff: '0.25s',
+          backoffMultiplier: 2,
+          retryableStatusCodes: ['UNAVAILABLE'],
+        },
+      },
+    ],
+  });
+}
+
+export function createGrpcClients({
+  catalogAddress,
+  ordersAddress,
+  deadlineMs,
+  metrics,
+}: GrpcClientsOptions): GrpcClients {
+  const options = (service: string, readMethods: string[]) => ({
+    ...clientChannelOptions,
+    'grpc.service_config': serviceConfig(service, readMethods),
+    // ours is the only service config: no DNS TXT lookups for one
+    'grpc.service_config_disable_resolution': 1,
+    interceptors: [clientMetricsInterceptor(metrics)],
+  });
+  const catalog = new catalogV1.CatalogServiceClient(
+    catalogAddress,
+    credentials.createInsecure(),
+    options(catalogV1.CatalogServiceClient.serviceName, ['ListProducts', 'GetProduct']),
+  );
+  const orders = new ordersV1.OrdersServiceClient(
+    ordersAddress,
+    credentials.createInsecure(),
+    options(ordersV1.OrdersServiceClient.serviceName, ['ListOrders', 'GetOrder']),
+  );
+
+  const unary = <Req, Res>(client: GrpcClient, method: UnaryMethod<Req, Res>): UnaryCall<Req, Res> => {
+    return (request, caller) =>
+      new Promise<Res>((resolve, reject) => {
+        method.call(client, request, metadataFor(caller), { deadline: Date.now() + deadlineMs }, (error, response) => {
+          if (error) reject(isServiceError(error) ? withCause(problemFromGrpc(error), error) : error);
+          else resolve(response);
+        });
+      });
+  };
+
+  return {
+    catalog: {
+      listProducts: unary(catalog, catalog.listProducts),
+      getProduct: unary(catalog, catalog.getProduct),
+    },
+    orders: {
+      placeOrder: unary(orders, orders.placeOrder),
+      listOrders: unary(orders, orders.listOrders),
+      getOrder: unary(orders, orders.getOrder),
+      cancelOrder: unary(orders, orders.cancelOrder),
+    },
+    close() {
+      catalog.close();
+      orders.close();
+    },
+  };
+}
+
+// Trace context is added by OpenTelemetry's grpc instrumentation when tracing is on, not here.
+function metadataFor(caller: Caller): Metadata {
+  const metadata = new Metadata();
+  metadata.set(REQUEST_ID_HEADER, caller.requestId);
+  if (caller.token) metadata.set('authorization', `Bearer ${caller.token}`);
+  return metadata;
+}
+
+// keeps the gRPC error for the log line of a 5xx answer
+function withCause<E extends Error>(problem: E, cause: ServiceError): E {
+  problem.cause = cause;
+  return problem;
+}
