@@ -1,0 +1,130 @@
+// The /api/auth routes: thin mapping from HTTP to the auth service, and the one place its refusals become statuses.
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { bearerToken, TokenError } from '@platform/auth-kit';
+import { HttpProblem } from '@platform/service-kit';
+import Type from 'typebox';
+import {
+  LoginBody,
+  MeResponse,
+  Problem,
+  RefreshTokenBody,
+  RegisterBody,
+  TokenPairResponse,
+  UserResponse,
+} from './auth.schema.js';
+import { AuthError, type AuthService } from './auth.service.js';
+
+export interface AuthRoutesOptions {
+  service: AuthService;
+}
+
+export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, { service }) => {
+  app.post(
+    '/api/auth/register',
+    {
+      schema: {
+        summary: 'Create an account',
+        body: RegisterBody,
+        response: { 201: UserResponse, 400: Problem, 409: Problem },
+      },
+    },
+    async (request, reply) => {
+      const user = await run(() => service.register(request.body));
+      reply.code(201);
+      return { id: user.id, email: user.email, name: user.name };
+    },
+  );
+
+  app.post(
+    '/api/auth/login',
+    {
+      schema: {
+        summary: 'Exchange email and password for an access and a refresh token',
+        body: LoginBody,
+        response: { 200: TokenPairResponse, 400: Problem, 401: Problem, 429: Problem },
+      },
+    },
+    // request.ip is the client's address as told by TRUST_PROXY_HOPS proxies (the gateway), else the peer's
+    async (request) => run(() => service.login({ ...request.body, clientIp: request.ip })),
+  );
+
+  app.post(
+    '/api/auth/refresh',
+    {
+      schema: {
+        summary: 'Spend a refresh token for a new pair; a spent token presented again revokes the whole login',
+        body: RefreshTokenBody,
+        response: { 200: TokenPairResponse, 400: Problem, 401: Problem },
+      },
+    },
+    async (request) => run(() => service.refresh(request.body.refreshToken)),
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      schema: {
+        summary: 'End the login the refresh token belongs to',
+        body: RefreshTokenBody,
+        response: { 204: Type.Null({ description: 'Logged out' }), 400: Problem },
+      },
+    },
+    async (request, reply) => {
+      await run(() => service.logout(request.body.refreshToken));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    {
+      schema: {
+        summary: 'The caller, from the Bearer access token',
+        response: { 200: MeResponse, 401: Problem },
+      },
+    },
+    async (request) => {
+      const user = await run(() => service.me(bearerToken(request.headers.authorization)));
+      return { id: user.id, email: user.email, name: user.name, roles: user.roles };
+    },
+  );
+};
+
+async function run<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    throw toHttpProblem(error);
+  }
+}
+
+function toHttpProblem(error: unknown): unknown {
+  if (error instanceof TokenError) {
+    // RFC 6750 3.1: a request without credentials gets the bare challenge, a bad token the invalid_token error
+    return error.reason === 'missing'
+      ? new HttpProblem(401, error.message, { headers: { 'www-authenticate': 'Bearer' } })
+      : invalidToken(error.message);
+  }
+  if (!(error instanceof AuthError)) return error;
+  switch (error.reason) {
+    case 'email-taken':
+      return new HttpProblem(409, error.message);
+    case 'invalid-credentials':
+      return new HttpProblem(401, error.message, { headers: { 'www-authenticate': 'Bearer' } });
+    case 'login-locked':
+      return new HttpProblem(429, error.message, {
+        headers: { 'retry-after': String(error.details.retryAfterSeconds ?? 1) },
+      });
+    case 'invalid-refresh-token':
+    case 'invalid-access-token':
+      return invalidToken(error.message);
+  }
+}
+
+function invalidToken(description: string): HttpProblem {
+  const quoted = description.replaceAll('"', "'");
+  return new HttpProblem(401, description, {
+    headers: { 'www-authenticate': `Bearer error="invalid_token", error_description="${quoted}"` },
+  });
+}
