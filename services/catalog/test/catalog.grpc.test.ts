@@ -1,0 +1,335 @@
+// CatalogService over real grpc-js clients against the built app, on the embedded PGlite server and (when
+// TEST_DATABASE_URL is set) a real PostgreSQL: reads, the status codes of catalog.proto, and stock reservations.
+import { randomUUID } from 'node:crypto';
+import { status } from '@grpc/grpc-js';
+import { startTestIssuer, type TestIssuer } from '@platform/auth-kit/testing';
+import { createLogger } from '@platform/service-kit';
+import { openTestDatabase, type TestDatabase, testDatabaseKinds } from '@platform/test-databases';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, buildApp } from '../src/app.js';
+import { demoProducts } from '../src/demo-products.js';
+import { type CatalogTestClient, connectCatalog } from './catalog-client.js';
+
+describe.each(testDatabaseKinds())('CatalogService on %s', (kind) => {
+  let database: TestDatabase;
+  let issuer: TestIssuer;
+  let app: App;
+  let client: CatalogTestClient;
+  let token: string;
+
+  beforeAll(async () => {
+    [database, issuer] = await Promise.all([openTestDatabase(kind), startTestIssuer()]);
+    app = await buildApp(
+      {
+        HOST: '127.0.0.1',
+        GRPC_PORT: 0,
+        OPS_PORT: 0,
+        DATABASE_URL: database.url,
+        SEED_DEMO_DATA: true,
+        JWKS_URL: issuer.jwksUrl,
+        JWT_ISSUER: issuer.issuer,
+        JWT_AUDIENCE: issuer.audience,
+        SHUTDOWN_TIMEOUT_MS: 2_000,
+      },
+      { logger: createLogger({ service: 'catalog', level: 'silent' }) },
+    );
+    const { grpcPort } = await app.listen();
+    client = connectCatalog(`127.0.0.1:${grpcPort}`);
+    token = issuer.sign({ sub: 'user-1' });
+  }, 120_000);
+
+  afterAll(async () => {
+    client?.close();
+    await app?.close();
+    await Promise.all([issuer?.close(), database?.close()]);
+  });
+
+  /** A product of the test's own, so tests never share stock. */
+  async function addProduct(stock: number, priceCents = 1000): Promise<string> {
+    const id = randomUUID();
+    await app.pool.query(
+      `INSERT INTO catalog.products (id, sku, name, description, price_cents, currency, stock)
+       VALUES ($1, $2, 'Test product', '', $3, 'EUR', $4)`,
+      [id, `TEST-${id}`, priceCents, stock],
+    );
+    return id;
+  }
+
+  const stockOf = async (id: string) => (await client.getProduct(id)).product?.stock;
+
+  describe('reading', () => {
+    it('lists the demo products, ordered by sku', async () => {
+      const { products } = await client.listProducts();
+      const demo = products.filter((product) => demoProducts.some((d) => d.id === product.id));
+      expect(demo).toHaveLength(demoProducts.length);
+      const skus = products.map((product) => product.sku);
+      expect(skus).toEqual([...skus].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      expect(demo.find((product) => product.sku === 'TSHIRT-BLUE-M')).toEqual({
+        id: '12f82d1b-6a96-4942-a67b-cd949caf1691',
+        sku: 'TSHIRT-BLUE-M',
+        name: 'Organic cotton T-shirt, blue, M',
+        description: 'Regular fit, 180 g/m² GOTS-certified organic cotton.',
+        priceCents: 2499,
+        currency: 'EUR',
+        stock: 200,
+      });
+    });
+
+    it('gets one product by id, in any letter case', async () => {
+      const [first] = demoProducts;
+      expect((await client.getProduct(first!.id)).product).toEqual(first);
+      expect((await client.getProduct(first!.id.toUpperCase())).product?.id).toBe(first!.id);
+    });
+
+    it.each([
+      'does-not-exist-0000',
+      'no-such-product',
+      '00000000-0000-0000-0000-000000000000',
+      randomUUID(),
+      "' OR 1=1 --",
+      'x'.repeat(10_000),
+    ])('answers NOT_FOUND for the id %#, never INTERNAL', async (id) => {
+      await expect(client.getProduct(id)).rejects.toMatchObject({ code: status.NOT_FOUND });
+    });
+
+    it('answers INVALID_ARGUMENT for an empty id', async () => {
+      await expect(client.getProduct('')).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    });
+  });
+
+  describe('authentication of the stock RPCs', () => {
+    it('answers UNAUTHENTICATED without a token, and with a token of another audience or expired', async () => {
+      const productId = await addProduct(5);
+      const request = { reservationId: randomUUID(), lines: [{ productId, quantity: 1 }] };
+      const rejected = [
+        undefined,
+        'not-a-jwt',
+        issuer.sign({ aud: 'another-api' }),
+        issuer.sign({}, { expiresInSeconds: -120 }),
+      ];
+      for (const bad of rejected) {
+        await expect(client.reserveStock(request, bad)).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
+        await expect(client.releaseStock(request.reservationId, bad)).rejects.toMatchObject({
+          code: status.UNAUTHENTICATED,
+        });
+      }
+      expect(await stockOf(productId)).toBe(5);
+    });
+
+    it('lets reads through without a token', async () => {
+      await expect(client.listProducts()).resolves.toBeDefined();
+    });
+  });
+
+  describe('reserving and releasing', () => {
+    it('lowers stock, answers the lines in request order priced at reservation, and releases them once', async () => {
+      const cheap = await addProduct(10, 250);
+      const dear = await addProduct(10, 9900);
+      const reservationId = randomUUID();
+      const response = await client.reserveStock(
+        {
+          reservationId,
+          lines: [
+            { productId: dear, quantity: 3 },
+            { productId: cheap, quantity: 2 },
+          ],
+        },
+        token,
+      );
+      expect(response).toEqual({
+        reservationId,
+        lines: [
+          { productId: dear, quantity: 3, unitPriceCents: 9900, currency: 'EUR' },
+          { productId: cheap, quantity: 2, unitPriceCents: 250, currency: 'EUR' },
+        ],
+      });
+      expect([await stockOf(dear), await stockOf(cheap)]).toEqual([7, 8]);
+
+      expect(await client.releaseStock(reservationId, token)).toEqual({ released: true });
+      expect([await stockOf(dear), await stockOf(cheap)]).toEqual([10, 10]);
+      expect(await client.releaseStock(reservationId, token)).toEqual({ released: false });
+      expect([await stockOf(dear), await stockOf(cheap)]).toEqual([10, 10]);
+
+      // a released reservation cannot be taken again
+      await expect(
+        client.reserveStock({ reservationId, lines: [{ productId: dear, quantity: 3 }] }, token),
+      ).rejects.toMatchObject({ code: status.FAILED_PRECONDITION });
+      expect(await stockOf(dear)).toBe(10);
+    });
+
+    it('is idempotent per reservation id: a repeat reserves nothing more and keeps the first prices', async () => {
+      const productId = await addProduct(10, 1500);
+      const request = { reservationId: randomUUID(), lines: [{ productId, quantity: 4 }] };
+      const first = await client.reserveStock(request, token);
+      await app.pool.query('UPDATE catalog.products SET price_cents = 1800 WHERE id = $1', [productId]);
+      const again = await client.reserveStock(request, token);
+      expect(again).toEqual(first);
+      expect(again.lines[0]?.unitPriceCents).toBe(1500);
+      expect(await stockOf(productId)).toBe(6);
+    });
+
+    it('reserves once when the same reservation id arrives many times at once', async () => {
+      const productId = await addProduct(50);
+      const request = { reservationId: randomUUID(), lines: [{ productId, quantity: 5 }] };
+      const results = await Promise.all(Array.from({ length: 10 }, () => client.reserveStock(request, token)));
+      for (const result of results) expect(result).toEqual(results[0]);
+      expect(await stockOf(productId)).toBe(45);
+    });
+
+    it('answers ALREADY_EXISTS for a reservation id reused with other lines or by another user', async () => {
+      const productId = await addProduct(10);
+      const reservationId = randomUUID();
+      await client.reserveStock({ reservationId, lines: [{ productId, quantity: 1 }] }, token);
+      await expect(
+        client.reserveStock({ reservationId, lines: [{ productId, quantity: 2 }] }, token),
+      ).rejects.toMatchObject({ code: status.ALREADY_EXISTS });
+      await expect(
+        client.reserveStock({ reservationId, lines: [{ productId, quantity: 1 }] }, issuer.sign({ sub: 'user-2' })),
+      ).rejects.toMatchObject({ code: status.ALREADY_EXISTS });
+      expect(await stockOf(productId)).toBe(9);
+    });
+
+    it('does not let another user release a reservation', async () => {
+      const productId = await addProduct(10);
+      const reservationId = randomUUID();
+      await client.reserveStock({ reservationId, lines: [{ productId, quantity: 3 }] }, token);
+      expect(await client.releaseStock(reservationId, issuer.sign({ sub: 'user-2' }))).toEqual({ released: false });
+      expect(await stockOf(productId)).toBe(7);
+      expect(await client.releaseStock(reservationId, token)).toEqual({ released: true });
+      expect(await stockOf(productId)).toBe(10);
+    });
+
+    it('releases an unknown reservation with released=false and then refuses to reserve under that id', async () => {
+      const productId = await addProduct(10);
+      const reservationId = randomUUID();
+      expect(await client.releaseStock(reservationId, token)).toEqual({ released: false });
+      // a reservation that was still in flight when its caller gave up and released it takes no stock afterwards
+      await expect(
+        client.reserveStock({ reservationId, lines: [{ productId, quantity: 1 }] }, token),
+      ).rejects.toMatchObject({ code: status.FAILED_PRECONDITION });
+      expect(await stockOf(productId)).toBe(10);
+    });
+
+    it('is all or nothing: a second line short of stock leaves the first untouched', async () => {
+      const plenty = await addProduct(10);
+      const scarce = await addProduct(1);
+      const reservationId = randomUUID();
+      const error = await client
+        .reserveStock(
+          {
+            reservationId,
+            lines: [
+              { productId: plenty, quantity: 2 },
+              { productId: scarce, quantity: 2 },
+            ],
+          },
+          token,
+        )
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: status.FAILED_PRECONDITION });
+      expect((error as Error).message).toContain(scarce);
+      expect([await stockOf(plenty), await stockOf(scarce)]).toEqual([10, 1]);
+      // the failed attempt used nothing up: the same id works once the request fits
+      await client.reserveStock({ reservationId, lines: [{ productId: plenty, quantity: 2 }] }, token);
+      expect(await stockOf(plenty)).toBe(8);
+    });
+
+    it('answers NOT_FOUND for a line naming no product, and reserves nothing', async () => {
+      const productId = await addProduct(10);
+      for (const missing of [randomUUID(), 'no-such-product']) {
+        await expect(
+          client.reserveStock(
+            {
+              reservationId: randomUUID(),
+              lines: [
+                { productId, quantity: 1 },
+                { productId: missing, quantity: 1 },
+              ],
+            },
+            token,
+          ),
+        ).rejects.toMatchObject({ code: status.NOT_FOUND });
+      }
+      expect(await stockOf(productId)).toBe(10);
+    });
+
+    it('answers INVALID_ARGUMENT for malformed requests', async () => {
+      const productId = await addProduct(10);
+      const line = { productId, quantity: 1 };
+      const malformed = [
+        { reservationId: '', lines: [line] },
+        { reservationId: randomUUID(), lines: [] },
+        { reservationId: randomUUID(), lines: [{ productId, quantity: 0 }] },
+        { reservationId: randomUUID(), lines: [{ productId, quantity: -3 }] },
+        { reservationId: randomUUID(), lines: [line, line] },
+        { reservationId: randomUUID(), lines: [line, { productId: productId.toUpperCase(), quantity: 1 }] },
+        { reservationId: randomUUID(), lines: [{ productId: '', quantity: 1 }] },
+        { reservationId: 'r'.repeat(201), lines: [line] },
+      ];
+      for (const request of malformed) {
+        await expect(client.reserveStock(request, token)).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+      }
+      await expect(client.releaseStock('', token)).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+      expect(await stockOf(productId)).toBe(10);
+    });
+  });
+
+  describe('under concurrency', () => {
+    it('never oversells: of 50 reservations at once for a stock of 20, exactly 20 succeed', async () => {
+      const productId = await addProduct(20);
+      const results = await Promise.allSettled(
+        Array.from({ length: 50 }, () =>
+          client.reserveStock({ reservationId: randomUUID(), lines: [{ productId, quantity: 1 }] }, token),
+        ),
+      );
+      const refused = results.filter((result) => result.status === 'rejected');
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(20);
+      expect(refused).toHaveLength(30);
+      for (const result of refused) expect(result.reason).toMatchObject({ code: status.FAILED_PRECONDITION });
+      expect(await stockOf(productId)).toBe(0);
+      const { rows } = await app.pool.query<{ reserved: string }>(
+        'SELECT sum(quantity) AS reserved FROM catalog.reservation_lines WHERE product_id = $1',
+        [productId],
+      );
+      expect(Number(rows[0]?.reserved)).toBe(20);
+    });
+
+    it('neither oversells nor deadlocks when orders name the same products in opposite orders', async () => {
+      const a = await addProduct(15);
+      const b = await addProduct(15);
+      const results = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) =>
+          client.reserveStock(
+            {
+              reservationId: randomUUID(),
+              lines:
+                i % 2 === 0
+                  ? [
+                      { productId: a, quantity: 1 },
+                      { productId: b, quantity: 1 },
+                    ]
+                  : [
+                      { productId: b, quantity: 1 },
+                      { productId: a, quantity: 1 },
+                    ],
+            },
+            token,
+          ),
+        ),
+      );
+      const refused = results.filter((result) => result.status === 'rejected');
+      for (const result of refused) expect(result.reason).toMatchObject({ code: status.FAILED_PRECONDITION });
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(15);
+      expect([await stockOf(a), await stockOf(b)]).toEqual([0, 0]);
+    });
+
+    it('puts stock back exactly once when one reservation is released many times at once', async () => {
+      const productId = await addProduct(10);
+      const reservationId = randomUUID();
+      await client.reserveStock({ reservationId, lines: [{ productId, quantity: 4 }] }, token);
+      const results = await Promise.all(Array.from({ length: 10 }, () => client.releaseStock(reservationId, token)));
+      expect(results.filter((result) => result.released)).toHaveLength(1);
+      expect(await stockOf(productId)).toBe(10);
+    });
+  });
+});
