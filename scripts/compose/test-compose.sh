@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# `npm run test:compose`: the platform as docker compose runs it, proven end to end. Builds the images (each build runs
+# the service's tests), brings the stack up, waits until every container is healthy, runs the contract suite against
+# the published gateway, then the container checks of e2e/compose (non-root, read-only root, a domain service killed
+# and started again without losing an order), and always takes the stack down with its volumes.
+#
+# Env: GATEWAY_PORT (8080), POSTGRES_IMAGE (postgres:17-bookworm), COMPOSE_PROJECT_NAME (platform-test),
+#      HEALTH_TIMEOUT_SECONDS (180).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+log() { printf '\ntest:compose: %s\n' "$*" >&2; }
+fail() { printf 'test:compose: %s\n' "$*" >&2; exit 1; }
+
+if ! command -v docker >/dev/null 2>&1; then
+  fail "no docker command on this machine. Install Docker (Engine 20.10+ with compose v2 or docker-compose 1.29) and run this again."
+fi
+if ! docker info >/dev/null 2>&1; then
+  fail "no Docker engine answers (docker info failed: is the daemon started, and may this user reach its socket?). Start it and run this again."
+fi
+if docker compose version >/dev/null 2>&1; then
+  compose=(docker compose)
+elif command -v docker-compose >/dev/null 2>&1; then
+  compose=(docker-compose)
+else
+  fail "neither 'docker compose' (v2) nor 'docker-compose' (1.29) is installed."
+fi
+
+export COMPOSE_PROJECT_NAME=${COMPOSE_PROJECT_NAME:-platform-test}
+export GATEWAY_PORT=${GATEWAY_PORT:-8080}
+base_url=http://127.0.0.1:$GATEWAY_PORT
+timeout=${HEALTH_TIMEOUT_SECONDS:-180}
+status=0
+
+bash scripts/compose/make-secrets.sh || exit 1
+
+log "building the images with ${compose[*]} (each build runs its service's tests)"
+"${compose[@]}" build || fail "an image did not build (a failing test fails its image)"
+
+log "image sizes"
+docker image ls --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' | grep '^platform/' | sort
+
+down() {
+  log "taking the stack down with its volumes"
+  "${compose[@]}" down --volumes --remove-orphans >/dev/null 2>&1 || true
+}
+trap down EXIT
+# a stack left by an interrupted run would keep its old database
+"${compose[@]}" down --volumes --remove-orphans >/dev/null 2>&1 || true
+
+log "starting the stack as project $COMPOSE_PROJECT_NAME"
+started=$(date +%s.%N)
+"${compose[@]}" up -d || fail "docker compose up failed"
+
+# healthy = every container of the project reports healthy (compose's own healthchecks probe /readyz)
+while :; do
+  states=$(docker ps -a --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" \
+    --format '{{.Label "com.docker.compose.service"}}={{.Status}}')
+  if [ -n "$states" ] && ! grep -qv '(healthy)' <<<"$states"; then break; fi
+  elapsed=$(awk "BEGIN { print $(date +%s.%N) - $started }")
+  if awk "BEGIN { exit !($elapsed > $timeout) }"; then
+    printf '%s\n' "$states" >&2
+    "${compose[@]}" logs --tail 40 >&2
+    fail "the stack was not healthy after ${timeout}s"
+  fi
+  sleep 0.5
+done
+log "all $(wc -l <<<"$states") containers healthy $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $started }") s after 'up'"
+printf '%s\n' "$states" | sort >&2
+
+export E2E_BASE_URL=$base_url
+log "contract suite against $E2E_BASE_URL"
+npx vitest run --config e2e/vitest.remote.config.ts || status=1
+
+log "container checks (e2e/compose)"
+E2E_COMPOSE_PROJECT=$COMPOSE_PROJECT_NAME npx vitest run --config e2e/vitest.compose.config.ts || status=1
+
+if [ "$status" != 0 ]; then
+  log "a suite failed; the last log lines of every service:"
+  "${compose[@]}" logs --tail 40 >&2
+fi
+exit $status
