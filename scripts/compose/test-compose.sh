@@ -70,7 +70,7 @@ printf '%s\n' "$states" | sort >&2
 
 export E2E_BASE_URL=$base_url
 log "contract suite against $E2E_BASE_URL"
-npx vitest run --config e2e/vitest.remote.config.ts || status=1
+(cd e2e && npx vitest run --config vitest.remote.config.ts) || status=1
 
 log "container checks (e2e/compose)"
 E2E_COMPOSE_PROJECT=$COMPOSE_PROJECT_NAME npx vitest run --config e2e/vitest.compose.config.ts || status=1
