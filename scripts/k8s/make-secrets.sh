@@ -21,8 +21,8 @@ command -v openssl >/dev/null 2>&1 || { echo "make-secrets: openssl is required"
 mkdir -p "$dir"
 
 new_key() {
-  # RS256 signing key, PKCS#8 PEM (what node:crypto and jsonwebtoken read)
-  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1" 2>/dev/null
+  # ES256 (P-256) signing key, PKCS#8 PEM, as compose's; auth also takes RSA >= 2048 bits (RS256)
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null
 }
 new_password() {
   # hex so it needs no escaping inside a URL or SQL

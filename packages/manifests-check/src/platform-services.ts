@@ -28,6 +28,7 @@ export const requestFlow = [
   'gateway->orders:50052',
   'orders->catalog:50051',
   'orders->auth:8081',
+  'catalog->auth:8081',
   'auth->postgres:5432',
   'catalog->postgres:5432',
   'orders->postgres:5432',

@@ -27,7 +27,7 @@ export interface ManifestCopy {
   dispose(): void;
 }
 
-const copied = ['k8s', 'istio', 'observability', 'scripts/k8s'];
+const copied = ['k8s', 'istio', 'observability', 'scripts/k8s', 'compose/grafana'];
 
 /** A scratch copy of the manifests, with freshly made throwaway secrets. */
 export function copyManifests(): ManifestCopy {

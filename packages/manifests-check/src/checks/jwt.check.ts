@@ -27,7 +27,7 @@ export function checkJwtPolicy(objects: KubeObject[]): string[] {
   const audience = authEnv.get('JWT_AUDIENCE');
   if (!issuer || audience !== 'platform-api')
     problems.push(`auth: JWT_ISSUER ${issuer} / JWT_AUDIENCE ${audience} not set as the contract says`);
-  for (const app of ['gateway', 'orders']) {
+  for (const app of ['gateway', 'catalog', 'orders']) {
     const env = serviceEnv(objects, app);
     if (env.get('JWT_ISSUER') !== issuer)
       problems.push(`${app}: expects issuer ${env.get('JWT_ISSUER')}, auth issues ${issuer}`);
