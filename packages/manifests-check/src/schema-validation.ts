@@ -1,6 +1,7 @@
 // Validates each object against the OpenAPI schema of its kind: Kubernetes from kubernetes-models, Istio from
 // @kubernetes-models/istio. An object of a kind neither knows is a failure, not a pass.
 import * as istioInstall from '@kubernetes-models/istio/install.istio.io/v1alpha1';
+import * as istioNetworkingAlpha from '@kubernetes-models/istio/networking.istio.io/v1alpha3';
 import * as istioNetworking from '@kubernetes-models/istio/networking.istio.io/v1beta1';
 import * as istioSecurity from '@kubernetes-models/istio/security.istio.io/v1';
 import * as istioSecurityBeta from '@kubernetes-models/istio/security.istio.io/v1beta1';
@@ -28,6 +29,7 @@ for (const group of [
   policy,
   rbac,
   istioNetworking,
+  istioNetworkingAlpha,
   istioSecurity,
   istioSecurityBeta,
   istioTelemetry,

@@ -85,5 +85,49 @@ export function checkJwtPolicy(objects: KubeObject[]): string[] {
   if (onGateway.length > 0 && requiring.length === 0) {
     problems.push(`AuthorizationPolicy: nothing denies ${protectedPaths.join(', ')} to requests without a valid token`);
   }
+  if (onGateway.length > 0) problems.push(...checkContractReplies(objects));
+  return problems;
+}
+
+interface LocalReplyMapper {
+  filter?: { status_code_filter?: { comparison?: { value?: { default_value?: number } } } };
+  status_code?: number;
+  headers_to_add?: { header: { key: string; value: string } }[];
+  body_format_override?: { content_type?: string; json_format?: { status?: number } };
+}
+
+/**
+ * The sidecar's own 401 (bad token) and 403 (no token on a protected route) leave the gateway as the contract's
+ * 401 with WWW-Authenticate: Bearer and a problem body, as the gateway itself would answer.
+ */
+function checkContractReplies(objects: KubeObject[]): string[] {
+  const mappers = ofKind(objects, 'EnvoyFilter')
+    .filter(
+      (f) =>
+        (f.spec as { workloadSelector?: { labels?: Record<string, string> } }).workloadSelector?.labels?.app ===
+        'gateway',
+    )
+    .flatMap((f) => (f.spec as { configPatches?: { patch?: { value?: unknown } }[] }).configPatches ?? [])
+    .flatMap(
+      (p) =>
+        (p.patch?.value as { typed_config?: { local_reply_config?: { mappers?: LocalReplyMapper[] } } } | undefined)
+          ?.typed_config?.local_reply_config?.mappers ?? [],
+    );
+  const problems: string[] = [];
+  for (const status of [401, 403]) {
+    const mapper = mappers.find((m) => m.filter?.status_code_filter?.comparison?.value?.default_value === status);
+    const ok =
+      mapper &&
+      (mapper.status_code ?? status) === 401 &&
+      mapper.body_format_override?.content_type === 'application/problem+json' &&
+      mapper.body_format_override.json_format?.status === 401 &&
+      mapper.headers_to_add?.some(
+        (h) => h.header.key.toLowerCase() === 'www-authenticate' && /^Bearer/.test(h.header.value),
+      );
+    if (!ok)
+      problems.push(
+        `EnvoyFilter: the gateway sidecar's own ${status} does not leave as the contract's 401 problem details`,
+      );
+  }
   return problems;
 }

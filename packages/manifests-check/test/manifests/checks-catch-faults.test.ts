@@ -150,17 +150,21 @@ describe('the checks catch', () => {
     );
   });
 
-  it('an issuer other than the one auth signs with, and protected routes left open', () => {
+  it('an issuer other than the one auth signs with, protected routes left open, and Envoy replies off contract', () => {
     const objects = broken((o) => {
       const rules = spec<{ jwtRules: { issuer: string }[] }>(find(o, 'RequestAuthentication', 'gateway-jwt')).jwtRules;
       rules[0]!.issuer = 'http://auth:8081';
       o.splice(o.indexOf(find(o, 'AuthorizationPolicy', 'gateway-require-jwt')!), 1);
+      o.splice(o.indexOf(find(o, 'EnvoyFilter', 'gateway-problem-details')!), 1);
     });
     const problems = checkJwtPolicy(objects);
     expect(problems).toContainEqual(
       'RequestAuthentication platform/gateway-jwt: issuer http://auth:8081, auth issues http://auth.platform.svc.cluster.local:8081',
     );
     expect(problems).toContainEqual(expect.stringMatching(/^AuthorizationPolicy: nothing denies \/api\/orders/));
+    expect(problems).toContainEqual(
+      "EnvoyFilter: the gateway sidecar's own 403 does not leave as the contract's 401 problem details",
+    );
   });
 
   it('a mesh timeout that no longer agrees with the caller after its deadline changed', () => {
