@@ -1,7 +1,14 @@
 // The key ring: the current signing key and the previous one, both published in the JWKS so tokens signed before a
 // rotation stay valid until they expire. Keys come from files (a mounted Secret) when configured; otherwise they
 // are generated on first start and kept under DATA_DIR so tokens survive a restart.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import { chmod, link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -102,7 +109,7 @@ async function readOrCreateCurrent(directory: string): Promise<string> {
   const existing = await readFile(file, 'utf8').catch(ignoreMissing);
   if (existing) return existing;
   await mkdir(directory, { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const temporary = temporaryName(file);
   await writeFile(temporary, generatePem(), { mode: 0o600, flag: 'wx' });
   try {
     // link fails when the file exists: of two replicas starting on one empty DATA_DIR, the first one's key wins
@@ -116,7 +123,7 @@ async function readOrCreateCurrent(directory: string): Promise<string> {
 }
 
 async function writeAtomically(file: string, content: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const temporary = temporaryName(file);
   await writeFile(temporary, content, { mode: 0o600, flag: 'wx' });
   await chmod(temporary, 0o600); // the umask may have narrowed the mode further, never widened it; make it exact
   await rename(temporary, file);
@@ -173,6 +180,9 @@ function toJwk(key: PublicSigningKey): Jwk {
   const jwk = key.publicKey.export({ format: 'jwk' }) as Record<string, string>;
   return { ...jwk, kty: jwk.kty!, kid: key.kid, alg: key.algorithm, use: 'sig' };
 }
+
+// unique per call, also between concurrent calls in one process
+const temporaryName = (file: string) => `${file}.${randomBytes(6).toString('hex')}.tmp`;
 
 function ignoreMissing(error: NodeJS.ErrnoException): undefined {
   if (error.code === 'ENOENT') return undefined;

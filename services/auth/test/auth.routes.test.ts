@@ -22,7 +22,7 @@ describe.each(testDatabaseKinds())('auth routes on %s', (kind) => {
     const config = testConfig(database.url, { DATA_DIR: fixture.dataDir, LOGIN_MAX_FAILURES_PER_IP: '10000' });
     server = await startAuthServer(fixture.pool, config);
     verifier = createJwtVerifier({ jwksUrl: server.jwksUrl, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     verifier?.close();
