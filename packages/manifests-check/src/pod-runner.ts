@@ -161,33 +161,47 @@ export class PodRunner {
   }
 
   /**
-   * Asks a probe once, as the kubelet does: an HTTP GET to the pod's IP (made from inside the container's network,
-   * so it works wherever docker runs), or the exec command. Returns the HTTP status, or the command's exit code.
+   * Asks a probe once, as the kubelet does: an HTTP GET from outside the pod to the pod's IP (here from this process
+   * to the container's address on the network), or the exec command inside the container. Returns the HTTP status
+   * (0 when nothing answered), or the command's exit code.
    */
-  probeOnce(container: string, spec: IContainer, probe: IProbe): number {
+  async probeOnce(container: string, spec: IContainer, probe: IProbe): Promise<number> {
     if (probe.exec?.command) {
-      try {
-        execFileSync('docker', ['exec', container, ...probe.exec.command], { stdio: 'ignore' });
-        return 0;
-      } catch (error) {
-        return (error as { status?: number }).status ?? 1;
-      }
+      const result = spawnSync('docker', ['exec', container, ...probe.exec.command], { stdio: 'ignore' });
+      return result.status ?? 1;
     }
     if (!probe.httpGet) throw new Error('only httpGet and exec probes are run');
     const port = containerPort(spec, probe.httpGet.port as number | string);
     const url = `http://${this.ip(container)}:${port}${probe.httpGet.path ?? '/'}`;
-    return this.httpStatus(container, url);
+    const timeoutMs = (probe.timeoutSeconds ?? 1) * 1000;
+    try {
+      return (await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })).status;
+    } catch {
+      return 0;
+    }
   }
 
-  /** GETs a URL from inside the container (its image has node); the status, or 0 when nothing answered. */
-  httpStatus(container: string, url: string): number {
-    const script = `fetch(${JSON.stringify(url)}, { signal: AbortSignal.timeout(2000) }).then((r) => console.log(r.status), () => console.log(0))`;
-    return Number(docker(['exec', container, 'node', '-e', script]));
-  }
-
-  httpJson(container: string, url: string): unknown {
+  /**
+   * GETs a URL as a pod on the network would, resolving the cluster's DNS names: from a throwaway container of
+   * `image` (any image with node).
+   */
+  fetchJsonInNetwork(image: string, url: string): unknown {
     const script = `fetch(${JSON.stringify(url)}).then((r) => r.text()).then((t) => process.stdout.write(t))`;
-    return JSON.parse(docker(['exec', container, 'node', '-e', script]));
+    return JSON.parse(
+      docker([
+        'run',
+        '--rm',
+        '--network',
+        this.network,
+        '--user',
+        '1000:1000',
+        '--entrypoint',
+        'node',
+        image,
+        '-e',
+        script,
+      ]),
+    );
   }
 
   /** Asks a probe until it passes (200 or exit 0) or the time is up; the last answer and the container's log. */
@@ -201,7 +215,7 @@ export class PodRunner {
     let last = -1;
     while (Date.now() < deadline) {
       if (!this.running(container)) break;
-      last = this.probeOnce(container, spec, probe);
+      last = await this.probeOnce(container, spec, probe);
       if (last === 200 || (probe.exec && last === 0)) return { passed: true, last };
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }

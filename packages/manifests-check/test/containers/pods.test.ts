@@ -59,7 +59,7 @@ describe('pods of k8s/overlays/minikube run in docker', () => {
       expect(startup, `startup probe of ${name}; log:\n${r.logs(id)}`).toEqual({ passed: true, last: 200 });
       const readiness = await r.waitFor(id, container, container.readinessProbe!, 60_000);
       expect(readiness, `readiness probe of ${name}; log:\n${r.logs(id)}`).toEqual({ passed: true, last: 200 });
-      expect(r.probeOnce(id, container, container.livenessProbe!)).toBe(200);
+      expect(await r.probeOnce(id, container, container.livenessProbe!)).toBe(200);
       expect(r.running(id)).toBe(true);
     }, 150_000);
   }
@@ -72,14 +72,15 @@ describe('pods of k8s/overlays/minikube run in docker', () => {
     if (!requestAuthentication) throw new Error('the istio overlay has no RequestAuthentication gateway-jwt');
     const rule = (requestAuthentication.spec as { jwtRules: { issuer: string; jwksUri: string }[] }).jwtRules[0]!;
     const port = platformServices.find((s) => s.name === 'auth')!.httpPort;
-    const discovery = r.httpJson(auth, `http://${r.ip(auth)}:${port}/.well-known/openid-configuration`) as {
+    const image = services.find((w) => w.name === 'auth')!.podSpec.containers[0]!.image!;
+    const discovery = r.fetchJsonInNetwork(image, `http://${r.ip(auth)}:${port}/.well-known/openid-configuration`) as {
       issuer: string;
       jwks_uri: string;
     };
     expect(discovery.issuer).toBe(rule.issuer);
     expect(discovery.jwks_uri).toBe(rule.jwksUri);
     // the same address, resolved on this network as in the cluster
-    const jwks = r.httpJson(auth, rule.jwksUri) as { keys: { kid: string }[] };
+    const jwks = r.fetchJsonInNetwork(image, rule.jwksUri) as { keys: { kid: string }[] };
     expect(new Set(jwks.keys.map((k) => k.kid)).size).toBe(2);
   });
 });
