@@ -9,7 +9,7 @@ import { buildTestGateway } from './gateway.js';
 let auth: AuthStandIn;
 let catalog: GrpcStandIn;
 let gateway: GatewayApp;
-const DEADLINE_MS = 300;
+const DEADLINE_MS = 1_000;
 
 beforeAll(async () => {
   auth = await startAuthStandIn();
@@ -147,7 +147,7 @@ describe('GET /api/catalog/products/:id', () => {
     expect(response.statusCode).toBe(504);
     expect(response.json()).toMatchObject({ status: 504 });
     expect(elapsed).toBeGreaterThanOrEqual(DEADLINE_MS - 20);
-    expect(elapsed).toBeLessThan(DEADLINE_MS + 700);
+    expect(elapsed).toBeLessThan(DEADLINE_MS + 1_000);
   });
 });
 
@@ -160,7 +160,8 @@ describe('when the catalog goes away', () => {
       expect(down.statusCode).toBe(503);
       expect(down.json()).toMatchObject({ status: 503 });
       expect(down.headers['retry-after']).toBeDefined();
-      expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 200);
+      // well before the deadline: no waiting for a connection that cannot be made
+      expect(Date.now() - started).toBeLessThan(DEADLINE_MS);
     } finally {
       await catalog.start();
     }

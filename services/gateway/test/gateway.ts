@@ -20,7 +20,7 @@ export function buildTestGateway(
     CATALOG_ADDR: downstreams.catalogAddress,
     ORDERS_ADDR: downstreams.ordersAddress,
     JWKS_URL: downstreams.jwksUrl,
-    GRPC_DEADLINE_MS: '300',
+    GRPC_DEADLINE_MS: '1000',
     AUTH_TIMEOUT_MS: '500',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
