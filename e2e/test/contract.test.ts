@@ -5,7 +5,8 @@ import { startTestPlatform, type TestPlatform } from '../src/test-platform.js';
 
 let platform: TestPlatform;
 beforeAll(async () => {
-  platform = await startTestPlatform({ database: 'embedded' });
+  // the embedded server runs one transaction at a time: a generous deadline keeps the crowd test about stock, not speed
+  platform = await startTestPlatform({ database: 'embedded', env: { GRPC_DEADLINE_MS: '10000' } });
 });
 afterAll(async () => {
   await platform?.close();
