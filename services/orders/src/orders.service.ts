@@ -29,6 +29,7 @@ export interface OrdersServiceOptions {
   pendingLeaseMs: number;
   /** How long a retry waits for a concurrent placement with the same idempotency key before answering ABORTED. */
   pendingWaitMs: number;
+  /** First pause between looks at a concurrent placement; it doubles up to 200 ms. */
   pollIntervalMs?: number;
 }
 
@@ -48,6 +49,7 @@ export class OrdersService {
   async placeOrder(caller: Caller, input: PlaceOrderInput): Promise<Order> {
     const request = parsePlaceOrderRequest(input);
     const waitUntil = Date.now() + this.options.pendingWaitMs;
+    let pollMs = this.options.pollIntervalMs ?? 20;
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0 && Date.now() >= waitUntil) throw new OrderInProgressError();
       // the order id is also the catalog reservation id, so a reservation always names the order it is for
@@ -70,7 +72,9 @@ export class OrdersService {
         await this.takeOver(caller, existing.id);
         continue;
       }
-      await sleep(this.options.pollIntervalMs ?? 25);
+      // backing off keeps a crowd of retries from slowing down the one placement they all wait for
+      await sleep(pollMs);
+      pollMs = Math.min(pollMs * 2, 200);
     }
   }
 

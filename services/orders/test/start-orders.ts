@@ -8,6 +8,7 @@ import { type App, type AppConfig, buildApp } from '../src/app.js';
 export interface RunningOrders {
   app: App;
   client: ordersV1.OrdersServiceClient;
+  grpcAddress: string;
   opsUrl: string;
   close(): Promise<void>;
 }
@@ -33,10 +34,12 @@ export async function startOrders(
     logger: createLogger({ service: 'orders', level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   const { grpcPort, opsPort } = await app.listen();
-  const client = new ordersV1.OrdersServiceClient(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+  const grpcAddress = `127.0.0.1:${grpcPort}`;
+  const client = new ordersV1.OrdersServiceClient(grpcAddress, credentials.createInsecure());
   return {
     app,
     client,
+    grpcAddress,
     opsUrl: `http://127.0.0.1:${opsPort}`,
     async close() {
       client.close();
