@@ -119,8 +119,12 @@ describe('createHttpServer', () => {
     expect(down.statusCode).toBe(503);
     expect(down.json().checks.dependency).toBe('dependency down');
     healthy = true;
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).headers.connection).not.toBe('close');
     readiness.drain();
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
-    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    const draining = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(draining.statusCode).toBe(200);
+    // so a keep-alive connection of a request in flight at shutdown cannot hold the server open
+    expect(draining.headers.connection).toBe('close');
   });
 });

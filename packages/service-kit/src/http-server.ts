@@ -70,6 +70,12 @@ export function createHttpServer({
     if (route) trace.getActiveSpan()?.setAttribute('http.route', route);
   });
 
+  // Once shutdown began, close each connection after its response: a request in flight when close() starts would
+  // otherwise leave a keep-alive socket that holds server.close() open until the client's idle timeout.
+  app.addHook('onSend', async (request, reply) => {
+    if (readiness.isDraining && request.raw.httpVersionMajor < 2) reply.header('connection', 'close');
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
