@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const PASSWORD = 'correct horse battery';
+const DRAIN_DELAY_MS = 1_000;
 
 interface Running {
   child: ChildProcess;
@@ -118,7 +119,7 @@ describe.each(testDatabaseKinds())('the auth process on %s', (kind) => {
   }, 90_000);
 
   it('on SIGTERM turns not ready, finishes the request in flight, then exits 0', async () => {
-    const service = await startService({ ...env(), SHUTDOWN_DRAIN_DELAY_MS: '1500' });
+    const service = await startService({ ...env(), SHUTDOWN_DRAIN_DELAY_MS: String(DRAIN_DELAY_MS) });
     expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
 
     // a real slow request: a registration waiting for a table lock held by another session
@@ -139,6 +140,8 @@ describe.each(testDatabaseKinds())('the auth process on %s', (kind) => {
 
       service.child.kill('SIGTERM');
       await expect.poll(async () => (await fetch(`${service.url}/readyz`)).status, { timeout: 1_000 }).toBe(503);
+      // past the drain delay the server is closing (no new connections) with the request still in flight
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_DELAY_MS + 300));
       expect(settled).toBe(false);
 
       await blocker.query('COMMIT');
@@ -147,7 +150,7 @@ describe.each(testDatabaseKinds())('the auth process on %s', (kind) => {
     } finally {
       await blocker.end();
     }
-    expect(await service.exited).toBe(0);
+    expect(await service.exited, service.output()).toBe(0);
     expect(service.output()).toContain('shutdown complete');
   }, 60_000);
 });
