@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { keepBatchesTogether } from './message-batches.js';
 
 export interface EmbeddedPostgresLogger {
   info(message: string): void;
@@ -56,6 +57,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     // PGlite keeps its cluster in a sub-folder so the lock file and the cluster never mix
     db = await PGlite.create({ dataDir: dataDir === undefined ? undefined : join(dataDir, 'pgdata') });
     server = new PGLiteSocketServer({ db, host, port, maxConnections });
+    keepBatchesTogether(server, db);
     server.addEventListener('error', (event) => {
       const detail = (event as CustomEvent<unknown>).detail;
       logger.warn(`embedded postgres: ${detail instanceof Error ? detail.message : String(detail)}`);

@@ -60,6 +60,27 @@ describe('an in-memory embedded server used through pg', () => {
     expect(results.filter((ok) => !ok)).toHaveLength(0);
   });
 
+  it('keeps parameterised queries whole while other connections run transactions', async () => {
+    // pglite-socket alone interleaves one connection's Parse/Bind/Execute with another's BEGIN, losing the
+    // unnamed statement ("unnamed prepared statement does not exist"); message-batches.ts keeps batches together
+    const p = pool(10);
+    const results = await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        if (i % 3 !== 0) return (await p.query('SELECT $1::int AS v', [i])).rows[0].v === i;
+        const c = await p.connect();
+        try {
+          await c.query('BEGIN');
+          const { rows } = await c.query('SELECT $1::int AS v', [i]);
+          await c.query('COMMIT');
+          return rows[0].v === i;
+        } finally {
+          c.release();
+        }
+      }),
+    );
+    expect(results.filter((ok) => !ok)).toHaveLength(0);
+  });
+
   it('runs whole transactions one at a time: concurrent read-modify-write loses no update', async () => {
     const setup = await client();
     await setup.query('INSERT INTO test.counter (id, n) VALUES (1, 0)');
