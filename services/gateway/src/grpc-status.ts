@@ -35,7 +35,7 @@ export function problemFromGrpc(error: ServiceError): HttpProblem {
   const httpStatus = httpStatusOf(error.code);
   const detail = FIXED_DETAIL[httpStatus] ?? (error.details || 'The request was refused');
   const headers: Record<string, string> = {};
-  if (httpStatus === 401) headers['www-authenticate'] = 'Bearer error="invalid_token"';
+  if (httpStatus === 401) headers['www-authenticate'] = 'Bearer realm="platform", error="invalid_token"';
   if (httpStatus === 429 || httpStatus === 503) headers['retry-after'] = retryAfterOf(error.metadata);
   return new HttpProblem(httpStatus, detail, { headers });
 }
