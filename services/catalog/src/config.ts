@@ -1,6 +1,6 @@
 // The catalog service's configuration: the only module that reads process.env. Validated once at start; a bad or
 // missing value stops the process with a message naming the variable.
-import { baseConfigProperties, loadConfigOrExit } from '@platform/service-kit';
+import { baseConfigProperties, loadConfigOrExit } from '@platform/service-kit/config';
 import Type, { type Static } from 'typebox';
 
 const port = (fallback: number) => Type.Integer({ minimum: 0, maximum: 65_535, default: fallback });

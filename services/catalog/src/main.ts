@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Starts the catalog service: config, tracing, then the app; SIGTERM/SIGINT drain it. The only module that listens.
-import { createLogger, Lifecycle, startTelemetry } from '@platform/service-kit';
+// static imports stay light: pg, @grpc/grpc-js and http must load after tracing starts, or they make no spans
+import { startTelemetry } from '@platform/service-kit/telemetry';
 import { readConfig } from './config.js';
 
 const config = readConfig();
 const telemetry = await startTelemetry('catalog', config);
+const { createLogger, Lifecycle } = await import('@platform/service-kit');
 // imported after telemetry starts, so grpc, http and pg are instrumented
 const { buildApp } = await import('./app.js');
 const logger = createLogger({ service: 'catalog', level: config.LOG_LEVEL });

@@ -1,5 +1,5 @@
 // The orders service's environment, validated once at start: the only module that reads process.env.
-import { baseConfigProperties, loadConfigOrExit } from '@platform/service-kit';
+import { baseConfigProperties, loadConfigOrExit } from '@platform/service-kit/config';
 import Type, { type Static } from 'typebox';
 
 const port = (fallback: number) => Type.Integer({ minimum: 0, maximum: 65_535, default: fallback });

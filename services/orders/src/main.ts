@@ -1,9 +1,11 @@
 // Starts the orders service: config, telemetry, then the app, with graceful shutdown on SIGTERM/SIGINT.
-import { createLogger, Lifecycle, startTelemetry } from '@platform/service-kit';
+// static imports stay light: pg, @grpc/grpc-js and http must load after tracing starts, or they make no spans
+import { startTelemetry } from '@platform/service-kit/telemetry';
 import { readConfig } from './config.js';
 
 const config = readConfig();
 const telemetry = await startTelemetry('orders', config);
+const { createLogger, Lifecycle } = await import('@platform/service-kit');
 const { buildApp } = await import('./app.js'); // imported after telemetry so pg, grpc and http are instrumented
 const logger = createLogger({ service: 'orders', level: config.LOG_LEVEL });
 
