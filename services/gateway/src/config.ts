@@ -1,6 +1,6 @@
 // The gateway's configuration: the only module that reads process.env. Validated once at start; a bad value stops
 // the process with a message naming the variable.
-import { baseConfigProperties, loadConfig, loadConfigOrExit } from '@platform/service-kit';
+import { baseConfigProperties, loadConfig, loadConfigOrExit } from '@platform/service-kit/config';
 import Type, { type Static } from 'typebox';
 
 const grpcAddress = (fallback: string) => Type.String({ default: fallback, pattern: '^[^\\s/]+:\\d{1,5}$' });

@@ -1,10 +1,12 @@
 // Starts the gateway: config, telemetry, then the app (imported after telemetry so http and grpc are
 // instrumented), graceful shutdown, and the listener on PORT.
-import { createLogger, Lifecycle, startTelemetry } from '@platform/service-kit';
+// static imports stay light: grpc and http must load after tracing starts, or they make no spans
+import { startTelemetry } from '@platform/service-kit/telemetry';
 import { readConfig } from './config.js';
 
 const config = readConfig();
 const telemetry = await startTelemetry('gateway', config);
+const { createLogger, Lifecycle } = await import('@platform/service-kit');
 const { buildApp } = await import('./app.js');
 const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
 const app = await buildApp(config, { logger });
