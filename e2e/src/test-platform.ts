@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Platform, startPlatform } from '@platform/launcher';
+import { offsetPorts, type Platform, startPlatform } from '@platform/launcher';
 import { openTestDatabase, type TestDatabase } from '@platform/test-databases';
 
 export interface TestPlatform extends Platform {
@@ -12,6 +12,9 @@ export interface TestPlatform extends Platform {
   /** Stops the platform and removes its data. */
   close(): Promise<void>;
 }
+
+/** Tests run the platform on the contract's ports plus this. */
+export const PORT_OFFSET = 10_000;
 
 export interface TestPlatformOptions {
   /** Added to the environment the services inherit. */
@@ -31,6 +34,8 @@ export async function startTestPlatform({ env = {}, database = 'embedded', dataD
     databaseUrl: external?.url,
     logSink: (line) => logs.push(line),
     readyTimeoutMs: 90_000,
+    // beside the contract's ports, so the suite runs while `npm start` or the compose stack holds them
+    ports: offsetPorts(PORT_OFFSET),
   });
   const testPlatform: TestPlatform = {
     ...platform,

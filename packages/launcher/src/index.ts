@@ -2,4 +2,13 @@
 export { type LauncherConfig, LauncherConfigError, loadConfig } from './config.js';
 export { type Platform, type StartPlatformOptions, serviceEnvironment, startPlatform } from './platform.js';
 export { NotReadyError } from './readiness.js';
-export { GATEWAY_URL, SERVICES, type ServiceDefinition } from './services.js';
+export {
+  CONTRACT_PORTS,
+  GATEWAY_URL,
+  gatewayUrlFor,
+  offsetPorts,
+  type PlatformPorts,
+  SERVICES,
+  type ServiceDefinition,
+  servicesFor,
+} from './services.js';

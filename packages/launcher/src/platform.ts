@@ -6,7 +6,7 @@ import { type EmbeddedPostgres, startEmbeddedPostgres } from '@platform/embedded
 import { formatPrefix } from './line-prefixer.js';
 import { waitUntilReady } from './readiness.js';
 import { repoRoot as defaultRepoRoot } from './repo-root.js';
-import { GATEWAY_URL, SERVICES, type ServiceDefinition } from './services.js';
+import { CONTRACT_PORTS, gatewayUrlFor, type PlatformPorts, type ServiceDefinition, servicesFor } from './services.js';
 import { type Backoff, Supervisor } from './supervisor.js';
 
 export interface StartPlatformOptions {
@@ -32,6 +32,8 @@ export interface StartPlatformOptions {
   signal?: AbortSignal;
   /** The service table (default: SERVICES from services.ts); tests pass their own. */
   table?: readonly ServiceDefinition[];
+  /** The platform's ports (default: the contract's); tests and benchmarks shift them with offsetPorts(). */
+  ports?: PlatformPorts;
   /** Where entry paths resolve from (default: this repository's root). */
   repoRoot?: string;
   backoff?: Partial<Backoff>;
@@ -78,10 +80,12 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
     stopTimeoutMs = 15_000,
     embeddedPostgresPort = 0,
     signal,
-    table = SERVICES,
+    ports = CONTRACT_PORTS,
+    table = servicesFor(ports),
     repoRoot = defaultRepoRoot,
   } = options;
   const dataDir = resolve(options.dataDir);
+  const gatewayUrl = gatewayUrlFor(ports);
   const names = options.services ?? table.map((s) => s.name);
   const definitions = names.map((name) => {
     const definition = table.find((s) => s.name === name);
@@ -166,7 +170,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
   const includesGateway = names.includes('gateway');
   log(
     includesGateway
-      ? `Platform ready: ${GATEWAY_URL.replace('127.0.0.1', 'localhost')} (gateway)`
+      ? `Platform ready: ${gatewayUrl.replace('127.0.0.1', 'localhost')} (gateway)`
       : `Platform ready: ${names.join(', ')}`,
   );
 
@@ -184,7 +188,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
   let stopping: Promise<void> | undefined;
   const finalDatabaseUrl = databaseUrl;
   return {
-    gatewayUrl: GATEWAY_URL,
+    gatewayUrl,
     databaseUrl: finalDatabaseUrl,
     stop({ force = false } = {}) {
       lifetime.abort(new Error('platform stopped'));

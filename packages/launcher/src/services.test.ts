@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { serviceEnvironment } from './platform.js';
-import { GATEWAY_URL, SERVICES } from './services.js';
+import { GATEWAY_URL, gatewayUrlFor, offsetPorts, SERVICES, servicesFor } from './services.js';
 
 describe('the service table', () => {
   it('lists the platform services with the contract readiness URLs', () => {
@@ -45,5 +45,34 @@ describe('serviceEnvironment', () => {
   it('lets the table port win over an inherited PORT', () => {
     const env = serviceEnvironment(auth, { PORT: '3000' }, { databaseUrl: 'postgres://x', dataDir: '/d' });
     expect(env.PORT).toBe('8081');
+  });
+});
+
+describe('offsetPorts', () => {
+  it('moves every port and wires the services to each other on the moved ports', () => {
+    const ports = offsetPorts(10_000);
+    expect(ports).toEqual({
+      gateway: 18080,
+      auth: 18081,
+      catalogGrpc: 60051,
+      catalogOps: 19101,
+      ordersGrpc: 60052,
+      ordersOps: 19102,
+    });
+    const env = Object.fromEntries(servicesFor(ports).map((s) => [s.name, s.env]));
+    expect(env.gateway).toMatchObject({
+      PORT: '18080',
+      AUTH_URL: 'http://127.0.0.1:18081',
+      CATALOG_ADDR: '127.0.0.1:60051',
+      ORDERS_ADDR: '127.0.0.1:60052',
+      JWKS_URL: 'http://127.0.0.1:18081/.well-known/jwks.json',
+    });
+    expect(env.orders).toMatchObject({ GRPC_PORT: '60052', OPS_PORT: '19102', CATALOG_ADDR: '127.0.0.1:60051' });
+    expect(env.catalog).toMatchObject({ GRPC_PORT: '60051', OPS_PORT: '19101' });
+    expect(gatewayUrlFor(ports)).toBe('http://127.0.0.1:18080');
+  });
+
+  it('refuses an offset that leaves the port range', () => {
+    expect(() => offsetPorts(20_000)).toThrow(RangeError);
   });
 });
