@@ -1,14 +1,16 @@
 // What docker compose promises about every container of the platform: non-root processes, a read-only root file
 // system, no capabilities beyond need, memory limits, only the gateway published (on loopback), no PGlite shipped.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ContainerInfo, docker, processUids, projectContainers } from './docker-cli.js';
+import { type ContainerInfo, docker, processUids, projectContainers, waitHealthy } from './docker-cli.js';
 
 const services = ['auth', 'catalog', 'orders', 'gateway'];
 let containers: Map<string, ContainerInfo>;
 
 beforeAll(async () => {
+  // another file may have just restarted a service: give the stack its time to settle before looking at it
+  for (const name of ['postgres', ...services]) await waitHealthy(name, 60_000);
   containers = await projectContainers();
-});
+}, 120_000);
 
 const get = (name: string): ContainerInfo => {
   const info = containers.get(name);

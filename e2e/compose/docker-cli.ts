@@ -45,11 +45,12 @@ export async function container(service: string): Promise<ContainerInfo> {
 
 /** The numeric user ids of every process running in a container, as the host sees them. */
 export async function processUids(id: string): Promise<number[]> {
-  const table = await docker('top', id, '-o', 'uid');
+  // docker needs the pid column to map ps output back to the container
+  const table = await docker('top', id, '-o', 'pid,uid');
   return table
     .split('\n')
     .slice(1)
-    .map((line) => Number(line.trim()));
+    .map((line) => Number(line.trim().split(/\s+/)[1]));
 }
 
 /** Waits until docker reports the container healthy (its compose healthcheck probes /readyz). */

@@ -92,6 +92,9 @@ describe('restarting a domain service', () => {
     const { Id } = await container('catalog');
     await docker('restart', '--time', '20', Id);
     await waitHealthy('catalog');
+    // orders and the gateway call catalog: they are ready again without being restarted themselves
+    await waitHealthy('orders');
+    await waitHealthy('gateway');
 
     const after = await eventually(() => api('GET', `/api/catalog/products/${productId}`), 200);
     expect(after.status).toBe(200);

@@ -35,4 +35,4 @@ it('keeps users, orders, stock and signing keys across a restart of the whole pl
   const login = await api('POST', '/api/auth/login', { body: { email: user.email, password: user.password } });
   expect(login.status).toBe(200);
   expect((await api('GET', `/api/catalog/products/${product.id}`)).json.stock).toBe(stockAfterOrder);
-});
+}, 240_000);
