@@ -1,7 +1,7 @@
 // The auth service's configuration: the only module that reads process.env. Validated once at start; a bad or
 // missing value stops the process with a message naming the variable.
 import { isAbsolute, resolve } from 'node:path';
-import { baseConfigProperties, loadConfigOrExit } from '@platform/service-kit';
+import { baseConfigProperties, loadConfigOrExit } from '@platform/service-kit/config';
 import Type, { type Static } from 'typebox';
 
 /** The contract caps access tokens at 15 minutes; the schema enforces it so no deployment can exceed it. */

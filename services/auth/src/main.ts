@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Starts the auth service: config, telemetry, the app, signal handling, then listening on PORT.
-import { createLogger, Lifecycle, startTelemetry } from '@platform/service-kit';
+// static imports stay light: pg and http must load after tracing starts, or they make no spans
+import { startTelemetry } from '@platform/service-kit/telemetry';
 import { readConfig } from './config.js';
 
 const config = readConfig();
 const telemetry = await startTelemetry('auth', config);
-const { buildApp } = await import('./app.js'); // after telemetry, so http and pg are instrumented
+const { createLogger, Lifecycle } = await import('@platform/service-kit');
+const { buildApp } = await import('./app.js');
 const logger = createLogger({ service: 'auth', level: config.LOG_LEVEL });
 
 try {
