@@ -1,5 +1,8 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Type from 'typebox';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseConfigProperties, ConfigError, loadConfig } from './config.js';
 
 const schema = Type.Object({
@@ -46,5 +49,93 @@ describe('loadConfig', () => {
     expect(() => loadConfig(schema, { DATABASE_URL: 'x', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(
       /OTEL_EXPORTER_OTLP_PROTOCOL/,
     );
+  });
+});
+
+describe('loadConfig with X_FILE (the Docker secrets convention)', () => {
+  let dir: string;
+  const file = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+  const errorOf = (env: Record<string, string>): ConfigError => {
+    try {
+      loadConfig(schema, env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error;
+      throw error;
+    }
+    throw new Error('loadConfig accepted the config');
+  };
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'service-kit-config-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('takes the value from the named file, without its trailing newline, and converts it', () => {
+    const config = loadConfig(schema, {
+      DATABASE_URL_FILE: file('database-url', 'postgres://u:p@db/x\n'),
+      PORT_FILE: file('port', '9000\r\n'),
+    });
+    expect(config.DATABASE_URL).toBe('postgres://u:p@db/x');
+    expect(config.PORT).toBe(9000);
+    expect(config).not.toHaveProperty('DATABASE_URL_FILE');
+  });
+
+  it('keeps inner newlines and other whitespace', () => {
+    const pem = '-----BEGIN KEY-----\nabc\n-----END KEY-----';
+    expect(loadConfig(schema, { DATABASE_URL_FILE: file('pem', `${pem}\n\n`) }).DATABASE_URL).toBe(pem);
+    expect(loadConfig(schema, { DATABASE_URL_FILE: file('spaced', ' x \n') }).DATABASE_URL).toBe(' x ');
+  });
+
+  it('rejects X and X_FILE set together, naming both', () => {
+    const error = errorOf({ DATABASE_URL: 'postgres://x', DATABASE_URL_FILE: file('both', 'postgres://y') });
+    expect(error.problems).toEqual(['DATABASE_URL and DATABASE_URL_FILE are both set; set only one']);
+  });
+
+  it('names X_FILE when its file is missing, unreadable or empty, and reports X only once', () => {
+    const missing = join(dir, 'missing');
+    expect(errorOf({ DATABASE_URL_FILE: missing }).problems).toEqual([
+      `DATABASE_URL_FILE names a file that cannot be read (${missing}: ENOENT)`,
+    ]);
+    expect(errorOf({ DATABASE_URL_FILE: dir }).problems).toEqual([
+      `DATABASE_URL_FILE names a file that cannot be read (${dir}: EISDIR)`,
+    ]);
+    const empty = file('empty', '\n');
+    expect(errorOf({ DATABASE_URL_FILE: empty }).problems).toEqual([
+      `DATABASE_URL_FILE names an empty file (${empty})`,
+    ]);
+    if (process.getuid?.() !== 0) {
+      const locked = file('locked', 'postgres://x');
+      chmodSync(locked, 0o000);
+      expect(errorOf({ DATABASE_URL_FILE: locked }).problems).toEqual([
+        `DATABASE_URL_FILE names a file that cannot be read (${locked}: EACCES)`,
+      ]);
+    }
+  });
+
+  it('validates a value from a file without echoing it, since it is usually a secret', () => {
+    const message = errorOf({ DATABASE_URL: 'postgres://x', PORT_FILE: file('bad-port', 'hunter2') }).message;
+    expect(message).toContain('PORT');
+    expect(message).toContain('(read from PORT_FILE)');
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('treats an empty X_FILE as unset', () => {
+    expect(loadConfig(schema, { DATABASE_URL: 'postgres://x', DATABASE_URL_FILE: '' }).DATABASE_URL).toBe(
+      'postgres://x',
+    );
+  });
+
+  it('leaves a variable alone when the schema defines X_FILE itself, and gives no X_FILE_FILE', () => {
+    const keyFileSchema = Type.Object({
+      SIGNING_KEY: Type.Optional(Type.String()),
+      SIGNING_KEY_FILE: Type.Optional(Type.String()),
+    });
+    const path = file('key.pem', 'pem');
+    const config = loadConfig(keyFileSchema, { SIGNING_KEY_FILE: path, SIGNING_KEY_FILE_FILE: path });
+    expect(config).toEqual({ SIGNING_KEY_FILE: path });
   });
 });

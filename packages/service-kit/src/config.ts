@@ -1,5 +1,6 @@
 // Environment configuration: one TypeBox schema per service, validated once at start; a bad or missing value
 // stops the process with a message naming the variable.
+import { readFileSync } from 'node:fs';
 import Type, { type Static, type TObject, type TProperties } from 'typebox';
 import Value from 'typebox/value';
 
@@ -52,19 +53,45 @@ export type BaseConfig = Static<TObject<typeof baseConfigProperties>>;
 /**
  * Reads the variables a schema names from `env` (others are ignored), applies defaults, converts strings to the
  * schema's types and validates. Throws ConfigError listing every bad variable by name.
+ *
+ * The Docker secrets convention: for a variable X, `X_FILE` may instead name a file whose content (without trailing
+ * newlines) is X's value, so a secret can come from a mounted file rather than the process environment. Setting
+ * both is an error. A value read from a file is never echoed in an error message. Variables whose own name ends in
+ * `_FILE`, and X when the schema itself defines `X_FILE`, do not take the convention.
  */
 export function loadConfig<T extends TObject>(schema: T, env: Record<string, string | undefined>): Static<T> {
+  const names = Object.keys(schema.properties);
   const picked: Record<string, unknown> = {};
-  for (const key of Object.keys(schema.properties)) {
-    const value = env[key];
-    // an empty variable means "not set", as shells and compose files commonly produce
-    if (value !== undefined && value !== '') picked[key] = value;
+  const fromFile = new Set<string>();
+  const problems: string[] = [];
+  const unreadable = new Set<string>();
+  for (const key of names) {
+    const value = presentValue(env[key]);
+    const fileVariable = fileVariableOf(key, names);
+    const path = fileVariable ? presentValue(env[fileVariable]) : undefined;
+    if (fileVariable && path !== undefined) {
+      if (value !== undefined) {
+        problems.push(`${key} and ${fileVariable} are both set; set only one`);
+        unreadable.add(key);
+        continue;
+      }
+      const read = readValueFile(path);
+      if ('problem' in read) {
+        problems.push(`${fileVariable} ${read.problem}`);
+        unreadable.add(key);
+      } else {
+        picked[key] = read.value;
+        fromFile.add(key);
+      }
+    } else if (value !== undefined) {
+      picked[key] = value;
+    }
   }
   const value = Value.Convert(schema, Value.Default(schema, picked)) as Record<string, unknown>;
   const required = new Set<string>((schema as { required?: string[] }).required ?? []);
-  const problems: string[] = [];
   // checked one variable at a time so every bad one is named, not only the first
   for (const [name, property] of Object.entries(schema.properties)) {
+    if (unreadable.has(name)) continue;
     const got = value[name];
     if (got === undefined) {
       if (required.has(name)) problems.push(`${name} is required`);
@@ -76,10 +103,35 @@ export function loadConfig<T extends TObject>(schema: T, env: Record<string, str
       choices && choices.every((choice) => choice !== undefined)
         ? `must be one of ${choices.join(', ')}`
         : ([...Value.Errors(property, got)][0]?.message ?? 'is invalid');
-    problems.push(`${name} ${reason} (got ${JSON.stringify(picked[name] ?? got)})`);
+    // a value from a file is usually a secret: name where it came from, not what it was
+    const source = fromFile.has(name) ? `(read from ${name}_FILE)` : `(got ${JSON.stringify(picked[name] ?? got)})`;
+    problems.push(`${name} ${reason} ${source}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return value as Static<T>;
+}
+
+// an empty variable means "not set", as shells and compose files commonly produce
+function presentValue(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function fileVariableOf(name: string, names: string[]): string | undefined {
+  if (name.endsWith('_FILE')) return undefined;
+  const fileVariable = `${name}_FILE`;
+  return names.includes(fileVariable) ? undefined : fileVariable;
+}
+
+function readValueFile(path: string): { value: string } | { problem: string } {
+  let content: string;
+  try {
+    content = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return { problem: `names a file that cannot be read (${path}: ${code})` };
+  }
+  const value = content.replace(/[\r\n]+$/, '');
+  return value === '' ? { problem: `names an empty file (${path})` } : { value };
 }
 
 /** For main.ts: load the config or print the problem and exit with status 1, before anything else starts. */
