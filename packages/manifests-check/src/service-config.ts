@@ -20,3 +20,13 @@ export async function acceptedEnv(service: string): Promise<AcceptedEnv> {
   if (!properties) return { unavailable: `${specifier} exports no configSchema with properties` };
   return { names: new Set(Object.keys(properties)) };
 }
+
+/**
+ * Whether a service takes `name`: a property of its config schema, or `X_FILE` for such a property X (service-kit's
+ * loadConfig reads X from that file, the Docker secrets convention; not for names already ending in `_FILE`).
+ */
+export function acceptsEnv(names: ReadonlySet<string>, name: string): boolean {
+  if (names.has(name)) return true;
+  const base = name.endsWith('_FILE') ? name.slice(0, -'_FILE'.length) : undefined;
+  return base !== undefined && !base.endsWith('_FILE') && names.has(base);
+}

@@ -3,7 +3,7 @@
 
 import { containerEnv, type KubeObject, ref, workloads } from '../kube-object.js';
 import { platformNamespace, platformServices } from '../platform-services.js';
-import type { AcceptedEnv } from '../service-config.js';
+import { type AcceptedEnv, acceptsEnv } from '../service-config.js';
 
 export function checkEnvNames(objects: KubeObject[], accepted: Map<string, AcceptedEnv>): string[] {
   const problems: string[] = [];
@@ -18,7 +18,7 @@ export function checkEnvNames(objects: KubeObject[], accepted: Map<string, Accep
     }
     for (const container of w.podSpec.containers) {
       for (const [name, value] of containerEnv(objects, w.namespace, container)) {
-        if (!config.names.has(name))
+        if (!acceptsEnv(config.names, name))
           problems.push(`${ref(w.object)}: sets ${name}, which ${service.name}'s config does not accept`);
         if (value === undefined)
           problems.push(`${ref(w.object)}: ${name} refers to a ConfigMap or Secret key that does not exist`);

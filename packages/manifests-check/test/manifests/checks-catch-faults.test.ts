@@ -88,6 +88,20 @@ describe('the checks catch', () => {
     );
   });
 
+  it('X_FILE only for a variable X the service takes', () => {
+    const objects = broken((o) => {
+      const config = configOf(o, 'gateway');
+      config.GRPC_DEADLINE_MS_FILE = '/run/secrets/deadline';
+      config.GRPC_DEADLINE_FILE = '/run/secrets/deadline';
+    });
+    const accepted = new Map([['gateway', { names: new Set(['PORT', 'GRPC_DEADLINE_MS']) }]]);
+    const problems = checkEnvNames(objects, accepted);
+    expect(problems).toContainEqual(
+      "Deployment platform/gateway: sets GRPC_DEADLINE_FILE, which gateway's config does not accept",
+    );
+    expect(problems.filter((problem) => problem.includes('GRPC_DEADLINE_MS_FILE'))).toEqual([]);
+  });
+
   it('an image compose does not build', () => {
     const objects = broken((o) => {
       pod(o, 'auth').containers[0]!.image = 'platform/identity:dev';
