@@ -1,11 +1,11 @@
 #!/bin/bash
 # Run once by the postgres image's entrypoint on an empty data directory: a role and a database per service, each
-# owned by its role and closed to everyone else. The passwords come from compose/secrets/postgres.env
-# (AUTH_DB_PASSWORD, ...). Sourced by the entrypoint, so it must not change the entrypoint's shell options.
+# owned by its role and closed to everyone else. The passwords (AUTH_DB_PASSWORD, ...) are exported by entrypoint.sh
+# from the secrets volume. Sourced by the entrypoint, so it must not change the entrypoint's shell options.
 for service in auth catalog orders; do
   password_var="${service^^}_DB_PASSWORD"
   if [ -z "${!password_var:-}" ]; then
-    echo "10-service-databases: $password_var is not set (run scripts/compose/make-secrets.sh)" >&2
+    echo "10-service-databases: $password_var is not set (compose/postgres/entrypoint.sh exports it)" >&2
     exit 1
   fi
   psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \

@@ -16,8 +16,9 @@ export async function docker(...args: string[]): Promise<string> {
 export interface ContainerInfo {
   Id: string;
   Name: string;
-  State: { Status: string; Running: boolean; Pid: number; Health?: { Status: string } };
-  Config: { User: string; Image: string; Labels: Record<string, string> };
+  State: { Status: string; Running: boolean; Pid: number; ExitCode: number; Health?: { Status: string } };
+  Config: { User: string; Image: string; Labels: Record<string, string>; Env: string[] | null };
+  Mounts: { Type: string; Name?: string; Destination: string; RW: boolean }[];
   HostConfig: {
     ReadonlyRootfs: boolean;
     CapDrop: string[] | null;
@@ -25,6 +26,7 @@ export interface ContainerInfo {
     SecurityOpt: string[] | null;
     Init: boolean | null;
     Memory: number;
+    NetworkMode: string;
     PortBindings: Record<string, { HostIp: string; HostPort: string }[] | null> | null;
   };
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run test:compose`: the platform as docker compose runs it, proven end to end. Builds the images (each build runs
-# the service's tests), brings the stack up, waits until every container is healthy, runs the contract suite against
+# the service's tests), brings the stack up (secrets-init generates its secrets into new volumes), waits until every container is healthy, runs the contract suite against
 # the published gateway, then the container checks of e2e/compose (non-root, read-only root, a domain service killed
 # and started again without losing an order), and always takes the stack down with its volumes.
 #
@@ -32,8 +32,6 @@ base_url=http://127.0.0.1:$GATEWAY_PORT
 timeout=${HEALTH_TIMEOUT_SECONDS:-180}
 status=0
 
-bash scripts/compose/make-secrets.sh || exit 1
-
 if [ "${TEST_COMPOSE_BUILD:-1}" != 0 ]; then
   log "building the images with ${compose[*]} (each build runs its service's tests)"
   "${compose[@]}" build || fail "an image did not build (a failing test fails its image)"
@@ -54,10 +52,19 @@ log "starting the stack as project $COMPOSE_PROJECT_NAME"
 started=$(date +%s.%N)
 "${compose[@]}" up -d --no-build || fail "docker compose up failed"
 
-# healthy = every container of the project reports healthy (compose's own healthchecks probe /readyz)
+# secrets-init is a one-shot that must have exited 0 ('up' waits for it before starting anything that needs a secret)
+one_shot=secrets-init
+init_state=$(docker ps -a --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" \
+  --filter "label=com.docker.compose.service=$one_shot" --format '{{.Status}}')
+if [[ "$init_state" != "Exited (0)"* ]]; then
+  "${compose[@]}" logs "$one_shot" >&2
+  fail "$one_shot did not generate the secrets (state: ${init_state:-no container})"
+fi
+
+# healthy = every long-running container of the project reports healthy (compose's healthchecks probe /readyz)
 while :; do
   states=$(docker ps -a --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" \
-    --format '{{.Label "com.docker.compose.service"}}={{.Status}}')
+    --format '{{.Label "com.docker.compose.service"}}={{.Status}}' | grep -v "^$one_shot=")
   if [ -n "$states" ] && ! grep -qv '(healthy)' <<<"$states"; then break; fi
   elapsed=$(awk "BEGIN { print $(date +%s.%N) - $started }")
   if awk "BEGIN { exit !($elapsed > $timeout) }"; then

@@ -1,0 +1,17 @@
+#!/bin/sh
+# PostgreSQL's entrypoint in compose: runs as root (only to hand the data directory to postgres), takes the passwords
+# secrets-init generated from the read-only secrets volume and hands over to the image's own entrypoint. Through the
+# environment because that is what both the official image and a compatible local one (POSTGRES_IMAGE) accept; the
+# role passwords are for 10-service-databases.sh, run once on an empty data directory.
+set -eu
+dir=/run/secrets
+secret() {
+  [ -s "$dir/$1" ] || { echo "postgres: no $dir/$1 (secrets-init makes it; did it run?)" >&2; exit 1; }
+  cat "$dir/$1"
+}
+POSTGRES_PASSWORD=$(secret postgres-password)
+AUTH_DB_PASSWORD=$(secret auth-password)
+CATALOG_DB_PASSWORD=$(secret catalog-password)
+ORDERS_DB_PASSWORD=$(secret orders-password)
+export POSTGRES_PASSWORD AUTH_DB_PASSWORD CATALOG_DB_PASSWORD ORDERS_DB_PASSWORD
+exec docker-entrypoint.sh "$@"
