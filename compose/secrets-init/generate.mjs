@@ -12,7 +12,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const root = process.env.SECRETS_DIR ?? '/secrets';
+const root = '/secrets';
 const databaseServices = ['auth', 'catalog', 'orders'];
 const consumers = ['postgres', ...databaseServices];
 const log = (message) => process.stdout.write(`secrets-init: ${message}\n`);
