@@ -1,0 +1,76 @@
+// The benchmark's settings: the only module that reads process.env. Defaults keep a whole run under ~10 minutes
+// on a 2-core machine; BENCH_ROUNDS / BENCH_DURATION shorten or lengthen it.
+
+export const SCENARIOS = ['read', 'http', 'auth', 'tracing', 'latency', 'startup', 'orders'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export interface BenchConfig {
+  /** A PostgreSQL server to use (a fresh database is created on it); unset = start Debian's on pgPort. */
+  databaseUrl: string | undefined;
+  pgPort: number;
+  /** Measured rounds per contender. */
+  rounds: number;
+  /** Seconds per round. */
+  durationSeconds: number;
+  warmupSeconds: number;
+  /** Fixed connections of every throughput round. */
+  connections: number;
+  /** Fixed rate and connections of the latency scenario. */
+  fixedRate: number;
+  fixedRateConnections: number;
+  /** Process starts per service in the start-up scenario. */
+  starts: number;
+  /** Users placing orders at once in the orders scenario. */
+  orderUsers: number;
+  /** Which scenarios run. */
+  scenarios: Set<Scenario>;
+  /** Also run the embedded server's figures (a second platform start). */
+  embedded: boolean;
+  /** Shift of the contract ports for the benchmark's platform. */
+  portOffset: number;
+  keepDatabase: boolean;
+}
+
+export class BenchConfigError extends Error {}
+
+export function loadBenchConfig(env: Record<string, string | undefined>): BenchConfig {
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new BenchConfigError(`${name} must be an integer from ${min} to ${max} (got ${raw})`);
+    }
+    return value;
+  };
+  const flag = (name: string, fallback: boolean) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^(true|false|1|0)$/.test(raw)) throw new BenchConfigError(`${name} must be true or false (got ${raw})`);
+    return raw === 'true' || raw === '1';
+  };
+  const listed = (env.BENCH_SCENARIOS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = listed.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
+  if (unknown.length > 0) {
+    throw new BenchConfigError(`BENCH_SCENARIOS: unknown ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
+  }
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    pgPort: int('BENCH_PG_PORT', 55433, 1, 65_535),
+    rounds: int('BENCH_ROUNDS', 5, 1, 50),
+    durationSeconds: int('BENCH_DURATION', 5, 1, 600),
+    warmupSeconds: int('BENCH_WARMUP', 2, 0, 60),
+    connections: int('BENCH_CONNECTIONS', 16, 1, 1_000),
+    fixedRate: int('BENCH_FIXED_RATE', 1_000, 1, 100_000),
+    fixedRateConnections: int('BENCH_FIXED_RATE_CONNECTIONS', 16, 1, 1_000),
+    starts: int('BENCH_STARTS', 3, 1, 20),
+    orderUsers: int('BENCH_ORDER_USERS', 32, 1, 500),
+    scenarios: new Set((listed.length > 0 ? listed : SCENARIOS) as Scenario[]),
+    embedded: flag('BENCH_EMBEDDED', true),
+    portOffset: int('BENCH_PORT_OFFSET', 5_000, 1, 20_000),
+    keepDatabase: flag('BENCH_KEEP_DATABASE', false),
+  };
+}

@@ -1,0 +1,221 @@
+// `npm run bench`: starts a real PostgreSQL (unless DATABASE_URL names one) with a fresh database, the platform on
+// ports shifted by BENCH_PORT_OFFSET, the bare baseline server and an OTLP receiver, runs the scenarios, then the
+// embedded server's figures beside them, and writes bench/results/<date>.json and BENCHMARKS.md. It reports; it
+// never fails on a goal.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { offsetPorts, type PlatformPorts } from '@platform/launcher';
+import type { BenchContext, RunningPlatform } from './bench-context.js';
+import { startHelper } from './child-process.js';
+import { loadBenchConfig } from './config.js';
+import { describeMachine } from './machine.js';
+import { productList } from './platform-client.js';
+import { createFreshDatabase, postgresServerUrl } from './postgres-server.js';
+import { residentMiB } from './process-memory.js';
+import { type BenchResults, type StorageResults, writeReport } from './report.js';
+import { measureAuthenticatedRead } from './scenarios/authenticated-read.js';
+import { measureFixedRateLatency } from './scenarios/fixed-rate-latency.js';
+import { measureOrderPlacement } from './scenarios/order-placement.js';
+import { measureReadPath, roundAll } from './scenarios/read-path.js';
+import { measureStartups } from './scenarios/startup.js';
+import { measureTracing } from './scenarios/tracing.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const repoRoot = resolve(here, '../..');
+const config = loadBenchConfig(process.env);
+const started = new Date();
+const log = (message: string) => process.stdout.write(`${message}\n`);
+const scratch = mkdtempSync(join(tmpdir(), 'platform-bench-'));
+const cleanups: (() => Promise<void>)[] = [];
+
+/** The services' environment: as `npm start` would pass it, minus the rate limit and most logging. */
+function serviceEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('OTEL_') || key.startsWith('BENCH_') || key === 'DATABASE_URL') delete env[key];
+  }
+  return { ...env, RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn', OTEL_SDK_DISABLED: 'true', NO_COLOR: '1', ...extra };
+}
+
+interface PlatformInfo {
+  gatewayUrl: string;
+  databaseUrl: string;
+  pids: Record<string, number | undefined>;
+  launcherPid: number;
+}
+
+async function startPlatformProcess(
+  label: string,
+  storage: string,
+  options: { ports: PlatformPorts; services?: string[]; databaseUrl?: string; dataDir: string },
+  env: Record<string, string | undefined>,
+): Promise<RunningPlatform> {
+  const t0 = performance.now();
+  const tail: string[] = [];
+  const helper = await startHelper<PlatformInfo>(join(here, 'platform.main.js'), [JSON.stringify(options)], {
+    env,
+    timeoutMs: 180_000,
+    onLine: (line) => {
+      tail.push(line);
+      if (tail.length > 200) tail.shift();
+    },
+  });
+  cleanups.push(() => helper.stop(30_000));
+  const { gatewayUrl, databaseUrl, pids, launcherPid } = helper.announced;
+  log(`${label}: ready in ${((performance.now() - t0) / 1000).toFixed(1)} s at ${gatewayUrl}`);
+  return {
+    storage,
+    gatewayUrl,
+    databaseUrl,
+    ports: options.ports,
+    pids: { ...pids, launcher: launcherPid },
+    env,
+    stop: () => helper.stop(30_000),
+  } as RunningPlatform & { stop(): Promise<void> };
+}
+
+const idleResident = (platform: RunningPlatform) =>
+  roundAll(Object.fromEntries(Object.entries(platform.pids).map(([name, pid]) => [name, residentMiB(pid)])));
+
+async function main(): Promise<void> {
+  const machine = describeMachine();
+  log(
+    `machine: ${machine.cores} cores, ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverageAtStart}`,
+  );
+  const ports = offsetPorts(config.portOffset);
+  const has = (scenario: Parameters<typeof config.scenarios.has>[0]) => config.scenarios.has(scenario);
+
+  // the receiver and the bare server live in their own processes
+  const receiver = await startHelper<{ port: number }>(join(here, 'otlp-receiver.main.js'), []);
+  cleanups.push(() => receiver.stop());
+  const receiverUrl = `http://127.0.0.1:${receiver.announced.port}`;
+
+  const results: BenchResults = {
+    date: started.toISOString(),
+    machine,
+    config: { ...config, scenarios: [...config.scenarios], databaseUrl: config.databaseUrl ? 'given' : 'started' },
+    storages: [],
+    durationSeconds: 0,
+  };
+
+  // real PostgreSQL
+  const serverUrl = await postgresServerUrl(config.databaseUrl, config.pgPort, repoRoot);
+  const stamp = started.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const database = await createFreshDatabase(serverUrl, `bench_${stamp}`);
+  if (!config.keepDatabase) cleanups.push(() => database.drop());
+  log(`postgresql: fresh database ${database.name}`);
+  const pgDataDir = join(scratch, 'postgresql');
+  const main = await startPlatformProcess(
+    'platform (postgresql)',
+    'postgresql',
+    { ports, databaseUrl: database.url, dataDir: pgDataDir },
+    serviceEnv({ DATABASE_URL: database.url }),
+  );
+
+  const body = await productList(main.gatewayUrl);
+  const bodyFile = join(scratch, 'products.json');
+  writeFileSync(bodyFile, JSON.stringify(body));
+  const bare = await startHelper<{ port: number }>(join(here, 'bare-server.main.js'), [bodyFile]);
+  cleanups.push(() => bare.stop());
+  const context: BenchContext = {
+    config,
+    repoRoot,
+    log,
+    bareUrl: `http://127.0.0.1:${bare.announced.port}/api/catalog/products`,
+  };
+
+  await new Promise((done) => setTimeout(done, 2_000));
+  const storage: StorageResults = { storage: 'postgresql', idleResidentMiB: idleResident(main) };
+  results.storages.push(storage);
+
+  let httpGatewayUrl: string | undefined;
+  if (has('http')) {
+    const httpPorts = { ...ports, gateway: ports.gateway + 100 };
+    const httpGateway = await startPlatformProcess(
+      'gateway over HTTP/1.1',
+      'postgresql',
+      { ports: httpPorts, services: ['gateway'], databaseUrl: database.url, dataDir: pgDataDir },
+      serviceEnv({ CATALOG_TRANSPORT: 'http', CATALOG_HTTP_URL: `http://127.0.0.1:${ports.catalogOps}` }),
+    );
+    httpGatewayUrl = httpGateway.gatewayUrl;
+  }
+  if (has('read') || has('http')) {
+    log('scenario 1/2: public read path against a bare fastify server');
+    storage.readPath = await measureReadPath(context, main, httpGatewayUrl);
+  }
+  if (has('auth')) {
+    log('scenario 3: authenticated read against the public read');
+    storage.authenticatedRead = await measureAuthenticatedRead(context, main);
+  }
+  if (has('latency')) {
+    log(`scenario 5: latency at ${config.fixedRate} requests/s`);
+    storage.fixedRate = await measureFixedRateLatency(context, main);
+  }
+  if (has('startup')) {
+    log('scenario 6: process start to ready, per service');
+    storage.startup = await measureStartups(context, main, pgDataDir);
+  }
+  if (has('orders')) {
+    log('scenario 7: order placement under concurrency');
+    storage.orders = await measureOrderPlacement(context, main);
+  }
+  if (has('tracing')) {
+    log('scenario 4: tracing on (100%, OTLP) against tracing off');
+    const traced = (await startPlatformProcess(
+      'platform with tracing (postgresql)',
+      'postgresql',
+      { ports: offsetPorts(config.portOffset + 200), databaseUrl: database.url, dataDir: join(scratch, 'traced') },
+      serviceEnv({
+        DATABASE_URL: database.url,
+        OTEL_SDK_DISABLED: 'false',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
+        OTEL_TRACES_SAMPLER: 'always_on',
+      }),
+    )) as RunningPlatform & { stop(): Promise<void> };
+    storage.tracing = await measureTracing(context, main, traced, receiverUrl);
+    await traced.stop();
+  }
+
+  // stop everything of the real-PostgreSQL run before the embedded one starts on the same ports
+  while (cleanups.length > 0) await cleanups.pop()!().catch(() => {});
+
+  if (config.embedded) {
+    const bare2 = await startHelper<{ port: number }>(join(here, 'bare-server.main.js'), [bodyFile]);
+    cleanups.push(() => bare2.stop());
+    const embeddedContext = { ...context, bareUrl: `http://127.0.0.1:${bare2.announced.port}/api/catalog/products` };
+    const embedded = await startPlatformProcess(
+      'platform (embedded PGlite)',
+      'embedded',
+      { ports, dataDir: join(scratch, 'embedded') },
+      serviceEnv(),
+    );
+    await new Promise((done) => setTimeout(done, 2_000));
+    const embeddedResults: StorageResults = { storage: 'embedded', idleResidentMiB: idleResident(embedded) };
+    results.storages.push(embeddedResults);
+    if (has('read')) {
+      log('embedded, scenario 1: public read path against a bare fastify server');
+      embeddedResults.readPath = await measureReadPath(embeddedContext, embedded);
+    }
+    if (has('auth')) {
+      log('embedded, scenario 3: authenticated read against the public read');
+      embeddedResults.authenticatedRead = await measureAuthenticatedRead(embeddedContext, embedded);
+    }
+    if (has('orders')) {
+      log('embedded, scenario 7: order placement under concurrency');
+      embeddedResults.orders = await measureOrderPlacement(embeddedContext, embedded);
+    }
+  }
+
+  results.durationSeconds = Math.round((Date.now() - started.getTime()) / 1000);
+  const written = writeReport(results, repoRoot);
+  log(`\nwrote ${written.json} and ${written.markdown} (${results.durationSeconds} s)`);
+}
+
+try {
+  await main();
+} finally {
+  while (cleanups.length > 0) await cleanups.pop()!().catch(() => {});
+  rmSync(scratch, { recursive: true, force: true });
+}

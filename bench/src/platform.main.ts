@@ -1,0 +1,41 @@
+// Runs one platform for the benchmark in its own process (so neither the launcher's log forwarding nor an embedded
+// PGlite shares the load generator's event loop): startPlatform with the options given as JSON, then prints what
+// the benchmark needs on one line and runs until SIGTERM.
+// usage: node platform.main.js '<json: { dataDir, ports, services?, databaseUrl? }>'
+import { type PlatformPorts, startPlatform } from '@platform/launcher';
+
+interface Options {
+  dataDir: string;
+  ports: PlatformPorts;
+  services?: string[];
+  databaseUrl?: string;
+}
+
+const options = JSON.parse(process.argv[2] ?? '{}') as Options;
+const platform = await startPlatform({
+  env: { ...process.env },
+  dataDir: options.dataDir,
+  ports: options.ports,
+  ...(options.services ? { services: options.services } : {}),
+  ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+  embeddedPostgresPort: 0,
+  readyTimeoutMs: 120_000,
+  logSink: (line) => process.stderr.write(`${line}\n`),
+});
+const names = options.services ?? ['auth', 'catalog', 'orders', 'gateway'];
+const pids = Object.fromEntries(names.map((name) => [name, platform.pid(name)]));
+process.stdout.write(
+  `${JSON.stringify({ gatewayUrl: platform.gatewayUrl, databaseUrl: platform.databaseUrl, pids, launcherPid: process.pid })}\n`,
+);
+
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  platform.stop().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

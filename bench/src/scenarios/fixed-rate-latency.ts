@@ -1,0 +1,38 @@
+// Scenario 5: latency at a fixed rate (not at saturation): p90 and p99 of the read path minus those of the bare
+// server, both offered the same requests per second over the same connections.
+import { type BenchContext, PRODUCTS_PATH, type RunningPlatform } from '../bench-context.js';
+import { type ComparisonResult, compare } from '../comparison.js';
+import { round } from '../statistics.js';
+
+export interface FixedRateResult {
+  comparison: ComparisonResult;
+  rate: number;
+  addedP90Ms: number;
+  addedP99Ms: number;
+}
+
+export async function measureFixedRateLatency(
+  context: BenchContext,
+  platform: RunningPlatform,
+): Promise<FixedRateResult> {
+  const { config, log } = context;
+  const comparison = await compare(
+    { name: 'bare fastify', target: { url: context.bareUrl } },
+    [{ name: 'gateway (gRPC)', target: { url: platform.gatewayUrl + PRODUCTS_PATH } }],
+    {
+      connections: config.fixedRateConnections,
+      overallRate: config.fixedRate,
+      durationSeconds: config.durationSeconds,
+      rounds: config.rounds,
+      warmupSeconds: config.warmupSeconds,
+      log,
+    },
+  );
+  const subject = comparison.subjects[0]!;
+  return {
+    comparison,
+    rate: config.fixedRate,
+    addedP90Ms: round(subject.median.p90 - comparison.baseline.median.p90, 3),
+    addedP99Ms: round(subject.median.p99 - comparison.baseline.median.p99, 3),
+  };
+}

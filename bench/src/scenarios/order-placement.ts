@@ -1,0 +1,161 @@
+// Scenario 7: many users placing orders for the same product at once. First the rate (a product with ample stock,
+// against the public read of the same platform as the baseline), then the proof: a product with little stock is
+// ordered until it runs out, while its stock is sampled; it must never go below zero and must end at its initial
+// stock minus the quantities of the confirmed orders (counted from the answers and from the orders tables).
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { type BenchContext, PRODUCTS_PATH, type RunningPlatform, throughputOptions } from '../bench-context.js';
+import { type ComparisonResult, compare } from '../comparison.js';
+import { type LoadTarget, runRound } from '../load.js';
+import { createUsers, type User } from '../platform-client.js';
+
+export interface OrderPlacementResult {
+  users: number;
+  comparison: ComparisonResult;
+  ordersPerSecond: number;
+  exhaustion: {
+    initialStock: number;
+    finalStock: number;
+    lowestStockSeen: number;
+    stockSamples: number;
+    confirmedOrders: number;
+    confirmedQuantityFromAnswers: number;
+    confirmedQuantityInOrdersTables: number;
+    refusedWith409: number;
+    otherFailures: number;
+    /** final = initial - confirmed (both counts), never negative, and the stock did run out. */
+    consistent: boolean;
+  };
+}
+
+const EXHAUSTION_STOCK = 300;
+
+export async function measureOrderPlacement(
+  context: BenchContext,
+  platform: RunningPlatform,
+): Promise<OrderPlacementResult> {
+  const { config, log } = context;
+  const db = new pg.Client({ connectionString: platform.databaseUrl });
+  await db.connect();
+  try {
+    log(`  creating ${config.orderUsers} users`);
+    const users = await createUsers(platform.gatewayUrl, `buyer-${Date.now()}`, config.orderUsers);
+    const plenty = await insertProduct(db, 'BENCH-PLENTY', 100_000_000);
+    const scarce = await insertProduct(db, 'BENCH-SCARCE', EXHAUSTION_STOCK);
+
+    const comparison = await compare(
+      { name: 'public products', target: { url: platform.gatewayUrl + PRODUCTS_PATH } },
+      [{ name: 'place order', target: orderTarget(platform.gatewayUrl, users, plenty, () => {}) }],
+      { ...throughputOptions(context), connections: Math.min(config.connections * 2, users.length) },
+    );
+
+    // the proof: order the scarce product until it is gone, with the stock sampled meanwhile
+    let lowest = EXHAUSTION_STOCK;
+    let samples = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      const watcher = new pg.Client({ connectionString: platform.databaseUrl });
+      await watcher.connect();
+      try {
+        while (sampling) {
+          const { rows } = await watcher.query<{ stock: number }>('SELECT stock FROM catalog.products WHERE id = $1', [
+            scarce,
+          ]);
+          lowest = Math.min(lowest, rows[0]!.stock);
+          samples++;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      } finally {
+        await watcher.end();
+      }
+    })();
+    let confirmedFromAnswers = 0;
+    let confirmedOrders = 0;
+    const round = await runRound(
+      orderTarget(platform.gatewayUrl, users, scarce, (quantity) => {
+        confirmedOrders++;
+        confirmedFromAnswers += quantity;
+      }),
+      { connections: Math.min(config.connections * 2, users.length), durationSeconds: config.durationSeconds },
+    );
+    sampling = false;
+    await sampler;
+
+    const { rows: stockRows } = await db.query<{ stock: number }>('SELECT stock FROM catalog.products WHERE id = $1', [
+      scarce,
+    ]);
+    const { rows: orderRows } = await db.query<{ quantity: string | null }>(
+      `SELECT sum(i.quantity) AS quantity FROM orders.order_items i JOIN orders.orders o ON o.id = i.order_id
+       WHERE i.product_id = $1 AND o.status = 'confirmed'`,
+      [scarce],
+    );
+    const finalStock = stockRows[0]!.stock;
+    const inTables = Number(orderRows[0]?.quantity ?? 0);
+    const refused = round.statusCodes['409'] ?? 0;
+    const otherFailures = round.failures - refused;
+    const plentyResult = comparison.subjects[0]!;
+    return {
+      users: users.length,
+      comparison,
+      ordersPerSecond: plentyResult.median.rps,
+      exhaustion: {
+        initialStock: EXHAUSTION_STOCK,
+        finalStock,
+        lowestStockSeen: Math.min(lowest, finalStock),
+        stockSamples: samples,
+        confirmedOrders,
+        confirmedQuantityFromAnswers: confirmedFromAnswers,
+        confirmedQuantityInOrdersTables: inTables,
+        refusedWith409: refused,
+        otherFailures,
+        consistent:
+          finalStock >= 0 &&
+          lowest >= 0 &&
+          finalStock === EXHAUSTION_STOCK - confirmedFromAnswers &&
+          finalStock === EXHAUSTION_STOCK - inTables &&
+          refused > 0,
+      },
+    };
+  } finally {
+    await db.end();
+  }
+}
+
+/** A product of the benchmark's own, straight into the catalog's table of this run's fresh database. */
+async function insertProduct(db: pg.Client, sku: string, stock: number): Promise<string> {
+  const id = randomUUID();
+  await db.query(
+    `INSERT INTO catalog.products (id, sku, name, description, price_cents, currency, stock)
+     VALUES ($1, $2, $3, 'benchmark product', 100, 'EUR', $4)`,
+    [id, `${sku}-${id.slice(0, 8)}`, sku, stock],
+  );
+  return id;
+}
+
+/** POST /api/orders, the users taking turns request by request, 1 to 3 of the product each. */
+function orderTarget(
+  gatewayUrl: string,
+  users: User[],
+  productId: string,
+  onConfirmed: (quantity: number) => void,
+): LoadTarget {
+  let next = 0;
+  return {
+    url: `${gatewayUrl}/api/orders`,
+    method: 'POST' as const,
+    setupRequest: (request) => {
+      const turn = next++;
+      const user = users[turn % users.length]!;
+      return {
+        ...request,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
+        body: JSON.stringify({ items: [{ productId, quantity: (turn % 3) + 1 }] }),
+      };
+    },
+    onResponse: (status, body) => {
+      if (status !== 201) return;
+      const order = JSON.parse(body) as { items: { productId: string; quantity: number }[] };
+      onConfirmed(order.items.reduce((sum, item) => sum + item.quantity, 0));
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// Scenarios 1 and 2: the public read path through the gateway (gRPC to catalog, and optionally the same gateway
+// forwarding over HTTP/1.1 JSON) against a bare fastify server answering the same body; resident memory of every
+// service is sampled meanwhile (scenario 6, under load).
+import { type BenchContext, PRODUCTS_PATH, type RunningPlatform, throughputOptions } from '../bench-context.js';
+import { type ComparisonResult, type Contender, compare } from '../comparison.js';
+import { samplePeakResident } from '../process-memory.js';
+
+export interface ReadPathResult {
+  comparison: ComparisonResult;
+  /** Peak VmRSS per service (MiB) while the rounds ran. */
+  peakResidentMiB: Record<string, number>;
+}
+
+export async function measureReadPath(
+  context: BenchContext,
+  platform: RunningPlatform,
+  httpGatewayUrl?: string,
+): Promise<ReadPathResult> {
+  const subjects: Contender[] = [{ name: 'gateway (gRPC)', target: { url: platform.gatewayUrl + PRODUCTS_PATH } }];
+  if (httpGatewayUrl) subjects.push({ name: 'gateway (HTTP/1.1)', target: { url: httpGatewayUrl + PRODUCTS_PATH } });
+  const sampler = samplePeakResident(() => platform.pids);
+  const comparison = await compare(
+    { name: 'bare fastify', target: { url: context.bareUrl } },
+    subjects,
+    throughputOptions(context),
+  );
+  const peaks = sampler.stop();
+  return { comparison, peakResidentMiB: roundAll(peaks) };
+}
+
+export function roundAll(values: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, Math.round(value * 10) / 10]));
+}
