@@ -21,6 +21,7 @@ import type { Config } from './config.js';
 import { demoProducts } from './demo-products.js';
 import { CATALOG_SCHEMA, migrations } from './migrations.js';
 import { ProductsRepository } from './products.repository.js';
+import { addProductsRoutes } from './products.routes.js';
 import { ProductsService } from './products.service.js';
 
 export const SERVICE_NAME = 'catalog';
@@ -79,6 +80,7 @@ export async function buildApp(config: AppConfig, { logger }: { logger: Logger }
 
     const readiness = new Readiness().add('database', () => pingDatabase(pool));
     const ops = createHttpServer({ logger, metrics, readiness });
+    addProductsRoutes(ops, { products });
     // half the shutdown budget for in-flight calls, the rest for closing the ops server, pool and telemetry
     const drainDeadlineMs = Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2);
 

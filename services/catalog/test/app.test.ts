@@ -69,6 +69,32 @@ describe.each(testDatabaseKinds())('catalog app on %s', (kind) => {
     second.client.close();
   });
 
+  it('answers the product reads over HTTP/1.1 JSON on the ops port, the same products as over gRPC', async () => {
+    const { client, opsUrl } = await start();
+    const { products } = await client.listProducts();
+    client.close();
+
+    const list = await fetch(`${opsUrl}/internal/products`);
+    expect(list.status).toBe(200);
+    const { items } = (await list.json()) as { items: Record<string, unknown>[] };
+    expect(items).toEqual(products.map((product) => ({ ...product })));
+    expect(Object.keys(items[0]!).sort()).toEqual([
+      'currency',
+      'description',
+      'id',
+      'name',
+      'priceCents',
+      'sku',
+      'stock',
+    ]);
+
+    const one = await fetch(`${opsUrl}/internal/products/${products[0]!.id}`);
+    expect(await one.json()).toEqual({ ...products[0] });
+    const missing = await fetch(`${opsUrl}/internal/products/no-such-product`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('application/problem+json');
+  });
+
   it('serves /healthz, /readyz (database checked) and /metrics with gRPC counts per method and code', async () => {
     const { client, opsUrl } = await start();
     await client.listProducts();

@@ -14,6 +14,7 @@ import { authProxyRoutes } from './auth-proxy.routes.js';
 import { authUpstream } from './auth-upstream.js';
 import { authentication } from './authentication.js';
 import { catalogRoutes } from './catalog.routes.js';
+import { createCatalogHttpClient } from './catalog-http-client.js';
 import { type Config, corsOrigins } from './config.js';
 import { corsOptions } from './cors.js';
 import { createGrpcClients } from './grpc-clients.js';
@@ -53,9 +54,14 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
     deadlineMs: config.GRPC_DEADLINE_MS,
     metrics,
   });
+  const catalogOverHttp =
+    config.CATALOG_TRANSPORT === 'http'
+      ? createCatalogHttpClient({ baseUrl: config.CATALOG_HTTP_URL, deadlineMs: config.GRPC_DEADLINE_MS })
+      : undefined;
   app.addHook('onClose', async () => {
     grpc.close();
     verifier.close();
+    await catalogOverHttp?.close();
   });
 
   const origins = corsOrigins(config);
@@ -71,7 +77,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
     await authScope.register(authProxyRoutes);
     await authScope.register(wellKnownRoutes);
   });
-  await app.register(catalogRoutes, { catalog: grpc.catalog });
+  await app.register(catalogRoutes, { catalog: catalogOverHttp ?? grpc.catalog });
   await app.register(ordersRoutes, { orders: grpc.orders });
 
   return Object.assign(app, { readiness });
