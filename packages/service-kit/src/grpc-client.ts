@@ -9,7 +9,7 @@ export function clientMetricsInterceptor(metrics: Metrics): Interceptor {
     const started = process.hrtime.bigint();
     const labels = splitGrpcPath(options.method_definition.path);
     return new InterceptingCall(nextCall(options), {
-      start(metadata, listener, next) {
+      start(metadata, _listener, next) {
         next(metadata, {
           onReceiveStatus(status: StatusObject, nextStatus: (status: StatusObject) => void) {
             const seconds = Number(process.hrtime.bigint() - started) / 1e9;
