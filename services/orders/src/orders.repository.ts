@@ -1,5 +1,6 @@
 // Storage of orders in the service's own PostgreSQL schema; the only module that runs SQL. An order and its items
-// are always read and written in one transaction, so a reader never sees one without the other.
+// are always written in one transaction and read in one statement (one snapshot, one round trip), so a reader never
+// sees one without the other.
 import { inTransaction, type Pool, type PoolClient } from '@platform/service-kit';
 import type { Order, OrderItem, OrderLine, OrderStatus } from './order.js';
 
@@ -48,6 +49,14 @@ interface ItemRow {
 
 const ORDER_COLUMNS = `id, user_id, status, currency, total_cents, created_at, request_fingerprint,
   (status = 'pending' AND lease_expires_at <= now()) AS lease_expired`;
+
+/** Orders with their items as a JSON array, in item order: the reads' single statement (add WHERE/ORDER BY). */
+const ORDERS_WITH_ITEMS = `SELECT o.id, o.user_id, o.status, o.currency, o.total_cents, o.created_at,
+  o.request_fingerprint, (o.status = 'pending' AND o.lease_expires_at <= now()) AS lease_expired,
+  COALESCE((SELECT json_agg(json_build_object('order_id', i.order_id, 'product_id', i.product_id,
+      'quantity', i.quantity, 'unit_price_cents', i.unit_price_cents::text) ORDER BY i.position)
+    FROM orders.order_items i WHERE i.order_id = o.id), '[]'::json) AS items
+  FROM orders.orders o`;
 
 export class OrdersRepository {
   constructor(private readonly pool: Pool) {}
@@ -127,25 +136,26 @@ export class OrdersRepository {
 
   /** One order of the user, confirmed or cancelled; pending orders are not orders yet to anyone outside. */
   async findForUser(userId: string, orderId: string): Promise<Order | undefined> {
-    return inTransaction(this.pool, async (client) => {
-      const { rows } = await client.query<OrderRow>(
-        `SELECT ${ORDER_COLUMNS} FROM orders.orders WHERE id = $1 AND user_id = $2 AND status <> 'pending'`,
-        [orderId, userId],
-      );
-      const [order] = await this.withItems(client, rows);
-      return order && toOrder(order);
-    });
+    const { rows } = await this.pool.query<OrderRow & { items: ItemRow[] }>(
+      `${ORDERS_WITH_ITEMS} WHERE o.id = $1 AND o.user_id = $2 AND o.status <> 'pending'`,
+      [orderId, userId],
+    );
+    const [order] = stored(
+      rows,
+      rows.flatMap((row) => row.items),
+    );
+    return order && toOrder(order);
   }
 
   async listForUser(userId: string): Promise<Order[]> {
-    return inTransaction(this.pool, async (client) => {
-      const { rows } = await client.query<OrderRow>(
-        `SELECT ${ORDER_COLUMNS} FROM orders.orders WHERE user_id = $1 AND status <> 'pending'
-         ORDER BY created_at DESC, id DESC`,
-        [userId],
-      );
-      return (await this.withItems(client, rows)).map(toOrder);
-    });
+    const { rows } = await this.pool.query<OrderRow & { items: ItemRow[] }>(
+      `${ORDERS_WITH_ITEMS} WHERE o.user_id = $1 AND o.status <> 'pending' ORDER BY o.created_at DESC, o.id DESC`,
+      [userId],
+    );
+    return stored(
+      rows,
+      rows.flatMap((row) => row.items),
+    ).map(toOrder);
   }
 
   /** confirmed -> cancelled; undefined when the order is not (or no longer) confirmed. */
@@ -170,28 +180,33 @@ export class OrdersRepository {
        WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, position`,
       [rows.map((row) => row.id)],
     );
-    const byOrder = new Map<string, StoredOrder['items']>();
-    for (const item of items) {
-      const list = byOrder.get(item.order_id) ?? [];
-      list.push({
-        productId: item.product_id,
-        quantity: item.quantity,
-        unitPriceCents: item.unit_price_cents === null ? null : Number(item.unit_price_cents),
-      });
-      byOrder.set(item.order_id, list);
-    }
-    return rows.map((row) => ({
-      id: row.id,
-      userId: row.user_id,
-      status: row.status,
-      items: byOrder.get(row.id) ?? [],
-      currency: row.currency,
-      totalCents: row.total_cents === null ? null : Number(row.total_cents),
-      createdAt: row.created_at,
-      fingerprint: row.request_fingerprint,
-      leaseExpired: row.lease_expired,
-    }));
+    return stored(rows, items);
   }
+}
+
+/** Rows and their items (in item order) as stored orders. */
+function stored(rows: OrderRow[], items: ItemRow[]): StoredOrder[] {
+  const byOrder = new Map<string, StoredOrder['items']>();
+  for (const item of items) {
+    const list = byOrder.get(item.order_id) ?? [];
+    list.push({
+      productId: item.product_id,
+      quantity: item.quantity,
+      unitPriceCents: item.unit_price_cents === null ? null : Number(item.unit_price_cents),
+    });
+    byOrder.set(item.order_id, list);
+  }
+  return rows.map((row) => ({
+    id: row.id,
+    userId: row.user_id,
+    status: row.status,
+    items: byOrder.get(row.id) ?? [],
+    currency: row.currency,
+    totalCents: row.total_cents === null ? null : Number(row.total_cents),
+    createdAt: row.created_at,
+    fingerprint: row.request_fingerprint,
+    leaseExpired: row.lease_expired,
+  }));
 }
 
 /** A stored order as clients see it; only called for confirmed or cancelled rows, which the schema keeps priced. */
