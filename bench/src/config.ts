@@ -61,7 +61,7 @@ export function loadBenchConfig(env: Record<string, string | undefined>): BenchC
     databaseUrl: env.DATABASE_URL || undefined,
     pgPort: int('BENCH_PG_PORT', 55433, 1, 65_535),
     rounds: int('BENCH_ROUNDS', 5, 1, 50),
-    durationSeconds: int('BENCH_DURATION', 5, 1, 600),
+    durationSeconds: int('BENCH_DURATION', 4, 1, 600),
     warmupSeconds: int('BENCH_WARMUP', 2, 0, 60),
     connections: int('BENCH_CONNECTIONS', 16, 1, 1_000),
     fixedRate: int('BENCH_FIXED_RATE', 1_000, 1, 100_000),

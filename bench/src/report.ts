@@ -180,7 +180,7 @@ export function renderResults(results: BenchResults, jsonPath: string): string {
         comparisonTable(o.comparison, [`**${num(o.ordersPerSecond, 0)} orders/s**`]),
         '',
         `Running a product of stock ${e.initialStock} out: ${e.confirmedOrders} orders confirmed (${e.confirmedQuantityFromAnswers} items by the answers, ` +
-          `${e.confirmedQuantityInOrdersTables} in the orders tables), ${e.refusedWith409} refused with 409, ${e.otherFailures} other failures; ` +
+          `${e.confirmedQuantityInOrdersTables} in the orders tables, ${e.reservedQuantityInCatalog} in the catalog's reservations), ${e.refusedWith409} refused with 409, ${e.otherFailures} other failures; ` +
           `final stock ${e.finalStock}, lowest of ${e.stockSamples} samples ${e.lowestStockSeen}: ` +
           `${e.consistent ? '**consistent** (never negative; final = initial - confirmed)' : '**INCONSISTENT**'}.`,
       );
