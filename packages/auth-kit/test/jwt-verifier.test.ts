@@ -213,7 +213,7 @@ describe('the JWKS endpoint', () => {
       const slow = verifierFor({ jwksUrl: `http://127.0.0.1:${port}/jwks.json`, fetchTimeoutMs: 200 });
       const started = Date.now();
       expect(await reasonOf(slow.verify(issuer.sign()))).toBe('jwks-unavailable');
-      expect(Date.now() - started).toBeLessThan(1_500);
+      expect(Date.now() - started).toBeLessThan(3_000);
     } finally {
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));

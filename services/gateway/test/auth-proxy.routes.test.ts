@@ -184,7 +184,7 @@ describe('when auth is slow or away', () => {
     expect(response.statusCode).toBe(504);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.json()).toMatchObject({ status: 504 });
-    expect(Date.now() - started).toBeLessThan(AUTH_TIMEOUT_MS + 1_500);
+    expect(Date.now() - started).toBeLessThan(AUTH_TIMEOUT_MS + 2_500);
   });
 
   it('answers 503 problem details at once when auth is not listening', async () => {
@@ -206,7 +206,7 @@ describe('when auth is slow or away', () => {
       expect(response.headers['retry-after']).toBe('1');
       expect(response.json()).toMatchObject({ status: 503, title: 'Service Unavailable' });
       // long before the 5 s timeout: a refused connection is an answer
-      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(Date.now() - started).toBeLessThan(4_000);
     } finally {
       await lonely.close();
     }

@@ -90,7 +90,7 @@ describe.each(testDatabaseKinds())('orders and its catalog dependency on %s Post
     const elapsed = Date.now() - started;
     expect(failure).toMatchObject({ code: status.DEADLINE_EXCEEDED });
     expect(elapsed).toBeGreaterThanOrEqual(DEADLINE_MS - 50);
-    expect(elapsed).toBeLessThan(DEADLINE_MS + 600);
+    expect(elapsed).toBeLessThan(DEADLINE_MS + 2_500);
     // the hanging catalog did reserve; the answer was what got lost
     expect(catalog.stockOf(productId)).toBe(4);
     expect((await list(token)).orders).toEqual([]);
