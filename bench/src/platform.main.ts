@@ -19,6 +19,8 @@ const platform = await startPlatform({
   ...(options.services ? { services: options.services } : {}),
   ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
   embeddedPostgresPort: 0,
+  // as the images run them: no source-map support, which costs every service start-up time and memory
+  sourceMaps: false,
   readyTimeoutMs: 120_000,
   logSink: (line) => process.stderr.write(`${line}\n`),
 });

@@ -19,7 +19,8 @@ export async function measureStartup(options: {
   timeoutMs?: number;
 }): Promise<StartupSample> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--enable-source-maps', resolve(options.repoRoot, options.entry)], {
+  // as the images start it (node dist/main.js): no source-map support
+  const child = spawn(process.execPath, [resolve(options.repoRoot, options.entry)], {
     cwd: options.repoRoot,
     env: options.env,
     stdio: ['ignore', 'ignore', 'pipe'],

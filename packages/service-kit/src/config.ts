@@ -99,10 +99,9 @@ export function loadConfig<T extends TObject>(schema: T, env: Record<string, str
     }
     if (Value.Check(property, got)) continue;
     const choices = (property as { anyOf?: { const?: unknown }[] }).anyOf?.map((option) => option.const);
-    const reason =
-      choices && choices.every((choice) => choice !== undefined)
-        ? `must be one of ${choices.join(', ')}`
-        : ([...Value.Errors(property, got)][0]?.message ?? 'is invalid');
+    const reason = choices?.every((choice) => choice !== undefined)
+      ? `must be one of ${choices.join(', ')}`
+      : ([...Value.Errors(property, got)][0]?.message ?? 'is invalid');
     // a value from a file is usually a secret: name where it came from, not what it was
     const source = fromFile.has(name) ? `(read from ${name}_FILE)` : `(got ${JSON.stringify(picked[name] ?? got)})`;
     problems.push(`${name} ${reason} ${source}`);
