@@ -1,6 +1,8 @@
-// One round of load with autocannon: fixed connections, pipelining 1, optionally a fixed overall rate. Latencies
-// are taken from every 2xx response at sub-millisecond resolution (autocannon's own histogram keeps whole ms).
+// One round of load with autocannon: fixed connections, pipelining 1, as fast as the target answers (a fixed rate
+// goes to the paced driver). Latencies are taken from every 2xx response at sub-millisecond resolution
+// (autocannon's own histogram keeps whole ms).
 import autocannon from 'autocannon';
+import { runPacedRound } from './paced-load.js';
 import { percentile } from './statistics.js';
 
 export interface LoadTarget {
@@ -16,7 +18,7 @@ export interface LoadTarget {
 export interface LoadOptions {
   connections: number;
   durationSeconds: number;
-  /** Requests per second over all connections; unset = as fast as the target answers. */
+  /** Requests per second over all connections, evenly spaced (paced-load.ts); unset = as fast as it answers. */
   overallRate?: number;
 }
 
@@ -33,6 +35,7 @@ export interface RoundResult {
 }
 
 export async function runRound(target: LoadTarget, options: LoadOptions): Promise<RoundResult> {
+  if (options.overallRate) return runPacedRound(target, { ...options, overallRate: options.overallRate });
   const latencies: number[] = [];
   let instance!: autocannon.Instance;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
@@ -42,7 +45,6 @@ export async function runRound(target: LoadTarget, options: LoadOptions): Promis
         connections: options.connections,
         pipelining: 1,
         duration: options.durationSeconds,
-        ...(options.overallRate ? { overallRate: options.overallRate } : {}),
         timeout: 10,
         requests: [
           {

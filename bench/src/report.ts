@@ -95,7 +95,7 @@ export function renderResults(results: BenchResults, jsonPath: string): string {
     `Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; ` +
       `1-minute load average ${machine.loadAverageAtStart} at the start${machine.loadAverageAtStart > machine.cores ? ' (the machine was shared with other work: expect noise)' : ''}.`,
     '',
-    `Load: autocannon on loopback, pipelining 1, ${config.connections} connections, ${config.warmupSeconds} s warm-up per contender, ` +
+    `Load: autocannon on loopback (scenario 5: evenly spaced requests), pipelining 1, ${config.connections} connections, ${config.warmupSeconds} s warm-up per contender, ` +
       `${config.rounds} rounds of ${config.durationSeconds} s alternating with the baseline (order rotating), medians of the rounds.`,
   );
   for (const s of results.storages) {
