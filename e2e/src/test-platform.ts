@@ -13,8 +13,11 @@ export interface TestPlatform extends Platform {
   close(): Promise<void>;
 }
 
-/** Tests run the platform on the contract's ports plus this. */
-export const PORT_OFFSET = 10_000;
+/**
+ * Tests run the platform on the contract's ports plus this; E2E_PORT_OFFSET moves it, so two checkouts can run
+ * their suites side by side on one machine.
+ */
+export const PORT_OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 10_000);
 
 export interface TestPlatformOptions {
   /** Added to the environment the services inherit. */
