@@ -32,6 +32,7 @@ const { rendered, istioInstall } = renderAll();
 const mesh = rendered.find((r) => r.overlay.path === 'istio/overlays/minikube')?.objects ?? [];
 const plain = rendered.find((r) => r.overlay.path === 'k8s/overlays/minikube')?.objects ?? [];
 const observability = rendered.find((r) => r.overlay.path === 'observability/k8s')?.objects ?? [];
+const gatewayApi = rendered.find((r) => r.overlay.path === 'k8s/overlays/minikube-gateway-api')?.objects ?? [];
 
 /** A deep copy of the overlay (the Istio one unless told) with one change made to it. */
 function broken(change: (objects: KubeObject[]) => void, overlay = mesh): KubeObject[] {
@@ -64,8 +65,11 @@ const configOf = (objects: KubeObject[], app: string) => {
 const spec = <T>(object: KubeObject | undefined) => object?.spec as T;
 
 describe('the checks catch', () => {
-  it('the overlay is rendered to break', () => {
+  it('the overlays are rendered to break', () => {
     expect(mesh.length).toBeGreaterThan(40);
+    expect(plain.length).toBeGreaterThan(30);
+    expect(gatewayApi.length).toBeGreaterThan(30);
+    expect(observability.length).toBeGreaterThan(5);
   });
 
   it('a field of the wrong type (schema)', () => {
@@ -392,6 +396,29 @@ describe('the checks catch', () => {
       });
     }, plain);
     expect(checkEdgeRouting(ingress)).toContainEqual('Ingress: GET /readyz reaches gateway:8080');
+    const httpRoute = broken((o) => {
+      const rules = spec<{ rules: { matches: { path: { type: string; value: string } }[] }[] }>(
+        find(o, 'HTTPRoute', 'platform-api'),
+      ).rules;
+      rules[1]!.matches.push({ path: { type: 'PathPrefix', value: '/' } });
+    }, gatewayApi);
+    expect(checkEdgeRouting(httpRoute)).toContainEqual('HTTPRoute: GET /healthz reaches gateway:8080');
+  });
+
+  it('a Gateway API route of the wrong shape (schema), and one that sends the API elsewhere', () => {
+    const objects = broken((o) => {
+      const rules = spec<{ rules: { timeouts?: unknown; backendRefs: { name: string }[] }[] }>(
+        find(o, 'HTTPRoute', 'platform-api'),
+      ).rules;
+      rules[0]!.timeouts = { request: 5 };
+      rules[1]!.backendRefs[0]!.name = 'auth';
+    }, gatewayApi);
+    expect(objects.flatMap(validateObject)).toContainEqual(
+      expect.stringMatching(/^HTTPRoute platform\/platform-api: .*timeouts\/request must be string/),
+    );
+    expect(checkEdgeRouting(objects)).toContainEqual(
+      'HTTPRoute: POST /api/auth/refresh goes to auth:8080, not gateway:8080',
+    );
   });
 
   it('issue 11, the old pods: DATABASE_URL as an env value from its Secret', () => {
