@@ -11,6 +11,7 @@ import { checkEnvNames } from '../../src/checks/env.check.js';
 import { checkImages } from '../../src/checks/images.check.js';
 import { checkIstioInstall } from '../../src/checks/install.check.js';
 import { checkJwtPolicy } from '../../src/checks/jwt.check.js';
+import { checkLinkerdRoutes } from '../../src/checks/linkerd.check.js';
 import { checkMeshTimeouts } from '../../src/checks/mesh-timeouts.check.js';
 import { checkOutlierDetection } from '../../src/checks/outlier-detection.check.js';
 import { checkPodSecurity } from '../../src/checks/pod-security.check.js';
@@ -33,6 +34,7 @@ const mesh = rendered.find((r) => r.overlay.path === 'istio/overlays/minikube')?
 const plain = rendered.find((r) => r.overlay.path === 'k8s/overlays/minikube')?.objects ?? [];
 const observability = rendered.find((r) => r.overlay.path === 'observability/k8s')?.objects ?? [];
 const gatewayApi = rendered.find((r) => r.overlay.path === 'k8s/overlays/minikube-gateway-api')?.objects ?? [];
+const linkerd = rendered.find((r) => r.overlay.path === 'k8s/overlays/minikube-linkerd')?.objects ?? [];
 
 /** A deep copy of the overlay (the Istio one unless told) with one change made to it. */
 function broken(change: (objects: KubeObject[]) => void, overlay = mesh): KubeObject[] {
@@ -69,6 +71,7 @@ describe('the checks catch', () => {
     expect(mesh.length).toBeGreaterThan(40);
     expect(plain.length).toBeGreaterThan(30);
     expect(gatewayApi.length).toBeGreaterThan(30);
+    expect(linkerd.length).toBeGreaterThan(30);
     expect(observability.length).toBeGreaterThan(5);
   });
 
@@ -418,6 +421,24 @@ describe('the checks catch', () => {
     );
     expect(checkEdgeRouting(objects)).toContainEqual(
       'HTTPRoute: POST /api/auth/refresh goes to auth:8080, not gateway:8080',
+    );
+  });
+
+  it('Linkerd routes that retry a stock change, race a deadline, or leave a method out', () => {
+    const objects = broken((o) => {
+      const stock = find(o, 'GRPCRoute', 'catalog-stock')!;
+      stock.metadata.annotations = { 'timeout.linkerd.io/request': '1s', 'retry.linkerd.io/grpc': 'unavailable' };
+      remove(o, 'GRPCRoute', 'orders-changes');
+    }, linkerd);
+    const problems = checkLinkerdRoutes(objects);
+    expect(problems).toContainEqual(
+      'GRPCRoute platform/catalog-stock: retries /platform.catalog.v1.CatalogService/ReserveStock, /platform.catalog.v1.CatalogService/ReleaseStock, which is not idempotent',
+    );
+    expect(problems).toContainEqual(
+      "GRPCRoute platform/catalog-stock: /platform.catalog.v1.CatalogService/ReserveStock times out after 1s, not 250 ms to twice above its caller's 1000 ms deadline",
+    );
+    expect(problems).toContainEqual(
+      'GRPCRoute: none for /platform.orders.v1.OrdersService/PlaceOrder, so Linkerd applies no timeout to it',
     );
   });
 

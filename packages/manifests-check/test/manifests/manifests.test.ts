@@ -12,6 +12,7 @@ import { checkEnvNames } from '../../src/checks/env.check.js';
 import { checkImages } from '../../src/checks/images.check.js';
 import { checkIstioInstall } from '../../src/checks/install.check.js';
 import { checkJwtPolicy } from '../../src/checks/jwt.check.js';
+import { checkLinkerdRoutes } from '../../src/checks/linkerd.check.js';
 import { checkMeshTimeouts } from '../../src/checks/mesh-timeouts.check.js';
 import { checkOutlierDetection } from '../../src/checks/outlier-detection.check.js';
 import { checkPodSecurity } from '../../src/checks/pod-security.check.js';
@@ -127,6 +128,16 @@ describe.each(platformOverlays)('platform in %s', (path) => {
   it('autoscales on the app container, from two pods, at a point far above idle', () => {
     expect(checkAutoscaling(objectsOf(path))).toEqual([]);
   });
+
+  it('under Linkerd, times out and retries gRPC calls as under Istio', () => {
+    expect(checkLinkerdRoutes(objectsOf(path))).toEqual([]);
+  });
+});
+
+it('renders the platform meshed by Linkerd, and on the Gateway API', () => {
+  expect(platformOverlays).toEqual(
+    expect.arrayContaining(['k8s/overlays/minikube-linkerd', 'k8s/overlays/minikube-gateway-api']),
+  );
 });
 
 const meshOverlays = rendered.filter((r) => r.objects && isMesh(r.objects)).map((r) => r.overlay.path);
