@@ -107,8 +107,8 @@ version_at_least() {
 }
 
 check_tools() {
-  local missing=() tool tools=(minikube kubectl docker node npm openssl curl)
-  [ "$command" = up ] && tools+=(istioctl)
+  local missing=() tool tools=(kubectl node openssl curl)
+  [ "$command" = up ] && tools+=(minikube istioctl docker npm)
   for tool in "${tools[@]}"; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
@@ -197,6 +197,18 @@ wait_for_api() {
   return 1
 }
 
+wait_for_registry() {
+  printf '+ wait until http://127.0.0.1:%s/v2/ answers (the registry, through its port-forward)\n' "$registry_port"
+  $dry_run && return 0
+  for _ in $(seq 30); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$registry_port/v2/" 2>/dev/null && return 0
+    sleep 1
+  done
+  echo "minikube-demo: the registry did not answer on 127.0.0.1:$registry_port; see $state/registry.log" >&2
+  waits_for kube-system/deployment/registry
+  return 1
+}
+
 rollout() {
   local namespace=$1 workload=$2
   waits_for "$namespace/$workload"
@@ -234,6 +246,7 @@ images() {
     run minikube --profile "$profile" addons enable registry
     rollout kube-system deployment/registry
     background registry kubectl --namespace kube-system port-forward service/registry "$registry_port:80"
+    wait_for_registry
     # the node reaches the addon on its own localhost:5000 (registry-proxy)
     push_to=127.0.0.1:$registry_port
     pull_from=localhost:5000
