@@ -1,49 +1,68 @@
 #!/usr/bin/env bash
 # The whole platform on minikube with Istio, in one command (k8s/README.md walks through it):
 #
-#   scripts/minikube-demo.sh [up]        start minikube, build the images in it, install Istio, deploy, smoke-test
-#   scripts/minikube-demo.sh down        stop the port-forwards and delete the minikube profile (and all in it)
-#   scripts/minikube-demo.sh --dry-run   print every command `up` would run, run none (also: down --dry-run)
+#   scripts/minikube-demo.sh [up]                start minikube, build the images, install Istio, deploy, smoke-test
+#   scripts/minikube-demo.sh up --registry R     push the images to registry R and deploy them from there instead of
+#                                                building inside minikube; R is `minikube` (its registry addon) or
+#                                                HOST:PORT of a registry the host pushes to and the node pulls from
+#   scripts/minikube-demo.sh rotate-jwt          rotate the JWT signing keys one step and prove through the ingress
+#                                                that the key now signing was published before (k8s/README.md)
+#   scripts/minikube-demo.sh down                stop the port-forwards and delete the minikube profile (and all in it)
+#   --dry-run                                    print every command, run none (the tool and version checks still run)
 #
-# Settings (environment): MINIKUBE_PROFILE (platform), MINIKUBE_CPUS (4), MINIKUBE_MEMORY (6g),
-# MINIKUBE_DRIVER (minikube's choice), KUBERNETES_VERSION (v1.32.0; 1.30+ for native preStop sleep),
-# ISTIO_DIR (the unpacked Istio release istioctl came from, for Kiali; found next to istioctl when unset),
-# API_PORT (8080), JAEGER_PORT (16686), GRAFANA_PORT (3000), KIALI_PORT (20001).
-set -euo pipefail
+# Settings (environment): MINIKUBE_PROFILE (platform), MINIKUBE_CPUS (4), MINIKUBE_MEMORY (6g), MINIKUBE_DISK (30g),
+# MINIKUBE_DRIVER (minikube's choice), KUBERNETES_VERSION (v1.33.1; 1.30 or later), ISTIO_DIR (the unpacked Istio
+# release istioctl came from, for Kiali; found next to istioctl when unset), IMAGE_TAG (with --registry: the git
+# commit), API_PORT (8080), JAEGER_PORT (16686), GRAFANA_PORT (3000), KIALI_PORT (20001), REGISTRY_PORT (5000).
+set -Eeuo pipefail
 
 cd "$(dirname "$0")/.."
+# The versions the manifests are written for and checked against (k8s/README.md, "Supported versions")
+min_kubernetes=1.30
+min_istio=1.24
 profile=${MINIKUBE_PROFILE:-platform}
 cpus=${MINIKUBE_CPUS:-4}
 memory=${MINIKUBE_MEMORY:-6g}
-kubernetes_version=${KUBERNETES_VERSION:-v1.32.0}
+disk=${MINIKUBE_DISK:-30g}
+kubernetes_version=${KUBERNETES_VERSION:-v1.33.1}
 api_port=${API_PORT:-8080}
 jaeger_port=${JAEGER_PORT:-16686}
 grafana_port=${GRAFANA_PORT:-3000}
 kiali_port=${KIALI_PORT:-20001}
+registry_port=${REGISTRY_PORT:-5000}
 state=${XDG_RUNTIME_DIR:-/tmp}/platform-minikube-demo-$profile
 services=(auth catalog orders gateway)
 
 dry_run=false
 command=up
-for arg in "$@"; do
-  case "$arg" in
+registry=
+while [ $# -gt 0 ]; do
+  case "$1" in
     --dry-run) dry_run=true ;;
-    up | down) command=$arg ;;
-    -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
-    *) echo "minikube-demo: unknown argument $arg (see --help)" >&2; exit 2 ;;
+    --registry)
+      [ $# -ge 2 ] || { echo "minikube-demo: --registry needs a value: minikube or HOST:PORT" >&2; exit 2; }
+      registry=$2
+      shift
+      ;;
+    --registry=*) registry=${1#--registry=} ;;
+    up | down | rotate-jwt) command=$1 ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+    *) echo "minikube-demo: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
+  shift
 done
 
 say() { printf '\n==> %s\n' "$*"; }
+die() { echo "minikube-demo: $*" >&2; exit 1; }
 # run: print a command, then run it unless this is a dry run
 run() {
   printf '+ %s\n' "$*"
   $dry_run || "$@"
 }
-# run_shell: the same for a command that needs the shell (pipes, eval, redirections)
+# run_shell: the same for a command that needs the shell (pipes, redirections)
 run_shell() {
   printf '+ %s\n' "$1"
-  $dry_run || eval "$1"
+  $dry_run || bash -o pipefail -c "$1"
 }
 # background: a long-running command (a port-forward) whose pid `down` will stop
 background() {
@@ -55,9 +74,42 @@ background() {
   echo $! >"$state/$name.pid"
 }
 
+# What a failed step leaves behind: the step, the cluster's pods and recent events, and the logs of what it waited for.
+failed_target=
+waits_for() { failed_target=$1; }
+on_failure() {
+  local status=$?
+  trap - ERR
+  $dry_run && exit "$status"
+  echo >&2
+  echo "minikube-demo: the step above failed (exit $status). What the cluster says:" >&2
+  if command -v kubectl >/dev/null 2>&1; then
+    echo "--- kubectl get pods --all-namespaces -o wide" >&2
+    kubectl get pods --all-namespaces -o wide >&2 2>&1 || true
+    echo "--- kubectl get events --all-namespaces (latest 40)" >&2
+    kubectl get events --all-namespaces --sort-by=.lastTimestamp 2>&1 | tail -n 40 >&2 || true
+    if [ -n "$failed_target" ]; then
+      local namespace=${failed_target%%/*} workload=${failed_target#*/}
+      echo "--- kubectl --namespace $namespace describe $workload" >&2
+      kubectl --namespace "$namespace" describe "$workload" 2>&1 | tail -n 60 >&2 || true
+      echo "--- kubectl --namespace $namespace logs $workload --all-containers (last 80 lines)" >&2
+      kubectl --namespace "$namespace" logs "$workload" --all-containers --tail=80 >&2 2>&1 || true
+    fi
+  fi
+  exit "$status"
+}
+trap on_failure ERR
+
+# version_at_least A B: A >= B, both major.minor[.patch] with an optional leading v
+version_at_least() {
+  local a=${1#v} b=${2#v}
+  [ "$(printf '%s\n%s\n' "$b" "$a" | sort -V | head -n1)" = "$b" ]
+}
+
 check_tools() {
-  local missing=() tool
-  for tool in minikube kubectl istioctl docker node npm openssl curl; do
+  local missing=() tool tools=(kubectl node openssl curl)
+  [ "$command" = up ] && tools+=(minikube istioctl docker npm)
+  for tool in "${tools[@]}"; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -65,8 +117,8 @@ check_tools() {
     for tool in "${missing[@]}"; do
       case "$tool" in
         minikube) echo "  minikube: https://minikube.sigs.k8s.io/docs/start/" >&2 ;;
-        kubectl) echo "  kubectl (1.30+, with kustomize v5): https://kubernetes.io/docs/tasks/tools/" >&2 ;;
-        istioctl) echo "  istioctl (1.22+): curl -L https://istio.io/downloadIstio | sh -, then put istio-*/bin on PATH" >&2 ;;
+        kubectl) echo "  kubectl ($min_kubernetes+, with kustomize v5): https://kubernetes.io/docs/tasks/tools/" >&2 ;;
+        istioctl) echo "  istioctl ($min_istio+): curl -L https://istio.io/downloadIstio | sh -, then put istio-*/bin on PATH" >&2 ;;
         docker) echo "  docker: the client talks to minikube's engine; https://docs.docker.com/engine/install/" >&2 ;;
         node | npm) echo "  Node.js 20.19+ with npm (the smoke test runs the contract suite)" >&2 ;;
         *) echo "  $tool: from your system's packages" >&2 ;;
@@ -74,6 +126,56 @@ check_tools() {
     done
     if $dry_run; then echo "minikube-demo: (dry run: printing the plan anyway)" >&2; else exit 1; fi
   fi
+  # the versions the manifests need, read from the tools themselves (read-only, so a dry run checks them too)
+  if command -v istioctl >/dev/null 2>&1 && [ "$command" = up ]; then
+    local istio
+    istio=$(istioctl version --remote=false --short 2>/dev/null | head -n1 | grep -Eo '[0-9]+\.[0-9]+(\.[0-9]+)?' | head -n1 || true)
+    [ -n "$istio" ] || die "cannot read istioctl's version (istioctl version --remote=false --short)"
+    version_at_least "$istio" "$min_istio" ||
+      die "istioctl $istio is older than $min_istio, the oldest Istio these manifests support (networking.istio.io/v1, native sidecars)"
+    echo "minikube-demo: istioctl $istio (supported: $min_istio or later)"
+  fi
+  version_at_least "$kubernetes_version" "$min_kubernetes" ||
+    die "KUBERNETES_VERSION $kubernetes_version is older than $min_kubernetes (preStop sleep, ContainerResource autoscaling, native sidecars)"
+  # the smoke test runs the contract suite from this checkout
+  if [ "$command" = up ] && [ ! -x node_modules/.bin/vitest ]; then
+    if $dry_run; then echo "minikube-demo: node_modules is missing: run npm ci first (dry run: going on)" >&2
+    else die "node_modules is missing, and the smoke test needs it: run npm ci first"; fi
+  fi
+}
+
+# The cluster's own version, once it runs.
+check_server_version() {
+  printf '+ kubectl version --output=json  (server %s or later)\n' "$min_kubernetes"
+  $dry_run && return 0
+  local server
+  # shellcheck disable=SC2016 # JavaScript for node, not shell
+  server=$(kubectl version --output=json | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      const v = JSON.parse(s).serverVersion ?? {};
+      process.stdout.write(`${v.major}.${String(v.minor).replace(/\D/g, "")}`);
+    });')
+  version_at_least "$server" "$min_kubernetes" || die "the cluster runs Kubernetes $server, older than $min_kubernetes"
+  echo "minikube-demo: Kubernetes $server (supported: $min_kubernetes or later)"
+}
+
+# Points docker at minikube's engine, and fails (rather than building into the host's engine) when it cannot.
+use_minikube_docker() {
+  # shellcheck disable=SC2016 # printed as written, for the reader to run
+  printf '+ eval "$(minikube --profile %s docker-env --shell bash)"  (checked: docker info must name node %s)\n' "$profile" "$profile"
+  $dry_run && return 0
+  local env
+  env=$(minikube --profile "$profile" docker-env --shell bash) || die "minikube docker-env failed: is the profile running with --container-runtime=docker?"
+  eval "$env"
+  local name
+  name=$(docker info --format '{{.Name}}') || die "docker does not answer on minikube's engine ($DOCKER_HOST)"
+  [ "$name" = "$profile" ] || die "docker talks to engine '$name', not minikube's node '$profile'"
+}
+leave_minikube_docker() {
+  # shellcheck disable=SC2016 # printed as written, for the reader to run
+  printf '+ eval "$(minikube --profile %s docker-env --shell bash --unset)"\n' "$profile"
+  $dry_run && return 0
+  eval "$(minikube --profile "$profile" docker-env --shell bash --unset)"
 }
 
 istio_dir() {
@@ -90,9 +192,28 @@ wait_for_api() {
     curl -fsS -o /dev/null "http://127.0.0.1:$api_port/.well-known/jwks.json" 2>/dev/null && return 0
     sleep 2
   done
-  echo "minikube-demo: the API did not answer through the ingress; see $state/api.log and" >&2
-  echo "  kubectl -n platform get pods; kubectl -n istio-system logs deploy/istio-ingressgateway" >&2
+  echo "minikube-demo: the API did not answer through the ingress; see $state/api.log" >&2
+  waits_for istio-system/deployment/istio-ingressgateway
   return 1
+}
+
+wait_for_registry() {
+  printf '+ wait until http://127.0.0.1:%s/v2/ answers (the registry, through its port-forward)\n' "$registry_port"
+  $dry_run && return 0
+  for _ in $(seq 30); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$registry_port/v2/" 2>/dev/null && return 0
+    sleep 1
+  done
+  echo "minikube-demo: the registry did not answer on 127.0.0.1:$registry_port; see $state/registry.log" >&2
+  waits_for kube-system/deployment/registry
+  return 1
+}
+
+rollout() {
+  local namespace=$1 workload=$2
+  waits_for "$namespace/$workload"
+  run kubectl --namespace "$namespace" rollout status "$workload" --timeout=5m
+  failed_target=
 }
 
 stop_port_forwards() {
@@ -104,30 +225,93 @@ stop_port_forwards() {
   done
 }
 
+# The images: built inside minikube's Docker (never pulled), or pushed to a registry the node pulls from.
+images() {
+  if [ -z "$registry" ]; then
+    say "images, built inside minikube's Docker (imagePullPolicy IfNotPresent: nothing is pulled)"
+    use_minikube_docker
+    for service in "${services[@]}"; do
+      run docker build --file "services/$service/Dockerfile" --tag "platform/$service:dev" .
+    done
+    # the canary of istio/canary runs this tag; build a real change under it to see the 90/10 split do something
+    run docker tag platform/orders:dev platform/orders:canary
+    leave_minikube_docker
+    overlay=istio/overlays/minikube
+    return
+  fi
+  local tag push_to pull_from
+  tag=${IMAGE_TAG:-$(git rev-parse --short=12 HEAD 2>/dev/null || echo dev)}
+  if [ "$registry" = minikube ]; then
+    say "images, pushed to minikube's registry addon (through a port-forward on 127.0.0.1:$registry_port)"
+    run minikube --profile "$profile" addons enable registry
+    rollout kube-system deployment/registry
+    background registry kubectl --namespace kube-system port-forward service/registry "$registry_port:80"
+    wait_for_registry
+    # the node reaches the addon on its own localhost:5000 (registry-proxy)
+    push_to=127.0.0.1:$registry_port
+    pull_from=localhost:5000
+  else
+    say "images, pushed to $registry"
+    push_to=$registry
+    pull_from=$registry
+  fi
+  for service in "${services[@]}"; do
+    run docker build --file "services/$service/Dockerfile" --tag "$push_to/platform/$service:$tag" .
+    run docker push "$push_to/platform/$service:$tag"
+  done
+  run docker tag "$push_to/platform/orders:$tag" "$push_to/platform/orders:$tag-canary"
+  run docker push "$push_to/platform/orders:$tag-canary"
+  # an overlay of the demo's overlay that names the pushed images (kustomize `images:`)
+  overlay=$state/overlay
+  run mkdir -p "$overlay"
+  printf '+ write %s/kustomization.yaml (images: platform/<name> -> %s/platform/<name>:%s)\n' "$overlay" "$pull_from" "$tag"
+  if ! $dry_run; then
+    {
+      echo "# written by scripts/minikube-demo.sh --registry: the demo's overlay with the pushed images"
+      echo "apiVersion: kustomize.config.k8s.io/v1beta1"
+      echo "kind: Kustomization"
+      echo "resources:"
+      echo "  - $PWD/istio/overlays/minikube"
+      echo "images:"
+      for service in "${services[@]}"; do
+        echo "  - name: platform/$service"
+        echo "    newName: $pull_from/platform/$service"
+        echo "    newTag: \"$tag\""
+      done
+      # the canary runs its own tag (patches come before kustomize's image names, so this one stays as written)
+      echo "patches:"
+      echo "  - target: {kind: Deployment, name: orders-v2}"
+      echo "    patch: |-"
+      echo "      - op: replace"
+      echo "        path: /spec/template/spec/containers/0/image"
+      echo "        value: $pull_from/platform/orders:$tag-canary"
+    } >"$overlay/kustomization.yaml"
+  fi
+}
+
 up() {
   check_tools
   run mkdir -p "$state"
 
-  say "minikube profile $profile: $cpus CPUs, $memory memory, Calico so NetworkPolicies are enforced"
-  run minikube start --profile "$profile" --cpus "$cpus" --memory "$memory" --cni calico \
-    --kubernetes-version "$kubernetes_version" ${MINIKUBE_DRIVER:+--driver "$MINIKUBE_DRIVER"}
+  say "minikube profile $profile: $cpus CPUs, $memory memory, $disk disk, Docker runtime, Calico so NetworkPolicies are enforced"
+  run minikube start --profile "$profile" --cpus "$cpus" --memory "$memory" --disk-size "$disk" \
+    --container-runtime=docker --cni calico --kubernetes-version "$kubernetes_version" \
+    ${MINIKUBE_DRIVER:+--driver "$MINIKUBE_DRIVER"}
   run kubectl config use-context "$profile"
+  check_server_version
 
-  say "images, built inside minikube's Docker (imagePullPolicy IfNotPresent: nothing is pulled)"
-  run_shell "eval \"\$(minikube --profile $profile docker-env)\""
-  for service in "${services[@]}"; do
-    run docker build --file "services/$service/Dockerfile" --tag "platform/$service:dev" .
-  done
-  # the canary of istio/canary runs this tag; build a real change under it to see the 90/10 split do something
-  run docker tag platform/orders:dev platform/orders:canary
-  run_shell "eval \"\$(minikube --profile $profile docker-env --unset)\""
+  say "metrics-server, which the autoscalers read CPU from"
+  run minikube --profile "$profile" addons enable metrics-server
+  rollout kube-system deployment/metrics-server
 
-  say "Istio: minimal profile, ingress gateway and CNI (istio/install/istio-operator.yaml)"
+  images
+
+  say "Istio: minimal profile, ingress gateway, CNI, native sidecars (istio/install/istio-operator.yaml)"
   run istioctl install --skip-confirmation --filename istio/install/istio-operator.yaml
-  run kubectl --namespace istio-system rollout status deployment/istiod --timeout=5m
-  run kubectl --namespace istio-system rollout status deployment/istio-ingressgateway --timeout=5m
+  rollout istio-system deployment/istiod
+  rollout istio-system deployment/istio-ingressgateway
 
-  say "observability: OpenTelemetry collector, Jaeger, Prometheus, Grafana"
+  say "observability: OpenTelemetry collector, Jaeger v2, Prometheus, Grafana"
   run_shell "kubectl kustomize --load-restrictor LoadRestrictionsNone observability/k8s | kubectl apply --filename -"
   local dir kiali=false
   dir=$(istio_dir || true)
@@ -141,15 +325,15 @@ up() {
     echo "minikube-demo: no samples/addons/kiali.yaml next to istioctl (set ISTIO_DIR): Kiali is left out" >&2
   fi
 
-  say "the platform: secrets, then istio/overlays/minikube (k8s/base + mesh + orders canary, minikube-sized)"
+  say "the platform: secrets, then $overlay (k8s/base + mesh + orders canary, minikube-sized)"
   run scripts/k8s/make-secrets.sh
-  run kubectl apply --kustomize istio/overlays/minikube
-  run kubectl --namespace platform rollout status statefulset/postgres --timeout=5m
+  run kubectl apply --kustomize "$overlay"
+  rollout platform statefulset/postgres
   for service in "${services[@]}" orders-v2; do
-    run kubectl --namespace platform rollout status "deployment/$service" --timeout=5m
+    rollout platform "deployment/$service"
   done
   for tool in otel-collector jaeger prometheus grafana; do
-    run kubectl --namespace observability rollout status "deployment/$tool" --timeout=5m
+    rollout observability "deployment/$tool"
   done
 
   say "the ingress and the tools on localhost (port-forwards; \`$0 down\` stops them)"
@@ -158,13 +342,19 @@ up() {
   background jaeger kubectl --namespace observability port-forward service/jaeger "$jaeger_port:16686"
   background grafana kubectl --namespace observability port-forward service/grafana "$grafana_port:3000"
   if $kiali; then
-    run kubectl --namespace istio-system rollout status deployment/kiali --timeout=5m
+    rollout istio-system deployment/kiali
     background kiali kubectl --namespace istio-system port-forward service/kiali "$kiali_port:20001"
   fi
   wait_for_api
 
   say "smoke test: the contract suite against the ingress"
+  waits_for istio-system/deployment/istio-ingressgateway
   run_shell "E2E_BASE_URL=http://127.0.0.1:$api_port npm run test:remote --workspace @platform/e2e"
+  failed_target=
+  if $dry_run || kubectl get deployment loadgen --namespace platform >/dev/null 2>&1; then
+    say "load: the load generator (services/loadgen, 0 replicas until now) drives the dashboards, traces, autoscalers"
+    run kubectl --namespace platform scale deployment/loadgen --replicas=1
+  fi
 
   cat <<EOF
 
@@ -173,8 +363,43 @@ The platform runs on minikube profile $profile, behind Istio:
   Jaeger     http://127.0.0.1:$jaeger_port
   Grafana    http://127.0.0.1:$grafana_port
   Kiali      http://127.0.0.1:$kiali_port   (if installed)
-Rolling update, canary shift and the rest: k8s/README.md and istio/README.md. Remove it all: $0 down
+Autoscaling: kubectl --namespace platform get hpa --watch. Rolling update, canary shift, key rotation and the rest:
+k8s/README.md and istio/README.md. Remove it all: $0 down
 EOF
+}
+
+# One step of the key ring (k8s/README.md, "Rotating the JWT signing key"), then the proof that matters at the edge:
+# Istio's Envoy keeps the JWKS it fetched for 5 minutes and does not refetch it for an unknown kid, so the key that
+# signs after the rotation must have been in the JWKS before it.
+rotate_jwt() {
+  check_tools
+  local base=http://127.0.0.1:$api_port before=$state/jwks-before-rotation.json
+  say "the JWKS the edge may have cached, fetched before the rotation"
+  run_shell "curl -fsS $base/.well-known/jwks.json > $before"
+  say "one step of the key ring, applied; auth rolls"
+  run scripts/k8s/make-secrets.sh rotate-jwt
+  run kubectl apply --kustomize istio/overlays/minikube
+  rollout platform deployment/auth
+  say "a token signed now carries a kid the JWKS from before the rotation already had"
+  printf '+ register and log in a throwaway user through %s; its token'"'"'s kid must be in %s\n' "$base" "$before"
+  $dry_run && return 0
+  local email password token kid
+  email="rotation-$(date +%s)-$RANDOM@example.com"
+  password=$(openssl rand -hex 12)
+  curl -fsS -o /dev/null "$base/api/auth/register" -H 'content-type: application/json' \
+    -d "{\"email\":\"$email\",\"password\":\"$password\"}"
+  token=$(curl -fsS "$base/api/auth/login" -H 'content-type: application/json' \
+    -d "{\"email\":\"$email\",\"password\":\"$password\"}" | node -e '
+      let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => process.stdout.write(JSON.parse(s).accessToken));')
+  kid=$(node -e 'process.stdout.write(JSON.parse(Buffer.from(process.argv[1].split(".")[0], "base64url")).kid)' "$token")
+  node -e '
+    const jwks = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
+    process.exit(jwks.keys.some((k) => k.kid === process.argv[2]) ? 0 : 1);' "$before" "$kid" ||
+    die "auth now signs with kid $kid, which the JWKS had not published before the rotation: the edge rejects new tokens with 401 until its cached JWKS expires (up to 5 minutes)"
+  local status
+  status=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/auth/me" -H "authorization: Bearer $token")
+  [ "$status" = 200 ] || die "a fresh token (kid $kid) gets $status from /api/auth/me through the ingress"
+  echo "minikube-demo: rotated; the key now signing ($kid) was published before the rotation, and the edge accepts it"
 }
 
 down() {
@@ -185,4 +410,9 @@ down() {
   echo "The secrets in k8s/base/secrets stay for the next run; delete that folder to make new ones."
 }
 
-"$command"
+overlay=istio/overlays/minikube
+case "$command" in
+  up) up ;;
+  down) down ;;
+  rotate-jwt) rotate_jwt ;;
+esac

@@ -60,14 +60,22 @@ export function containerPort(container: IContainer, port: number | string): num
   return found?.containerPort;
 }
 
+/** What the downward API gives a pod: its name and namespace, and the node it runs on. */
+export interface PodIdentity {
+  name: string;
+  node: string;
+}
+
 /**
  * The environment a container starts with, resolved from the rendered ConfigMaps and Secrets as the kubelet would:
- * envFrom first, then env (which wins). Values a reference cannot resolve are undefined.
+ * envFrom first, then env (which wins); downward-API fields from `pod` (placeholders by default), and `$(NAME)` in an
+ * env value expanded from the variables before it. Values a reference cannot resolve are undefined.
  */
 export function containerEnv(
   objects: KubeObject[],
   namespace: string,
   container: IContainer,
+  pod: PodIdentity = { name: 'pod', node: 'node' },
 ): Map<string, string | undefined> {
   const env = new Map<string, string | undefined>();
   const source = (kind: 'ConfigMap' | 'Secret', name: string): Record<string, string> | undefined => {
@@ -86,13 +94,36 @@ export function containerEnv(
         : undefined;
     for (const [key, value] of Object.entries(data ?? {})) env.set(`${from.prefix ?? ''}${key}`, value);
   }
+  const fields: Record<string, string> = {
+    'metadata.name': pod.name,
+    'metadata.namespace': namespace,
+    'spec.nodeName': pod.node,
+  };
   for (const variable of container.env ?? []) {
     const from = variable.valueFrom;
     if (from?.configMapKeyRef)
       env.set(variable.name, source('ConfigMap', from.configMapKeyRef.name ?? '')?.[from.configMapKeyRef.key]);
     else if (from?.secretKeyRef)
       env.set(variable.name, source('Secret', from.secretKeyRef.name ?? '')?.[from.secretKeyRef.key]);
-    else env.set(variable.name, variable.value);
+    else if (from?.fieldRef) env.set(variable.name, fields[from.fieldRef.fieldPath]);
+    else env.set(variable.name, expandReferences(variable.value ?? '', env));
   }
   return env;
+}
+
+/** The kubelet's `$(NAME)` expansion: a defined variable's value; `$$` escapes; anything else stays as written. */
+function expandReferences(value: string, env: Map<string, string | undefined>): string {
+  return value.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (match, name: string | undefined) => {
+    if (name === undefined) return '$';
+    return env.get(name) ?? match;
+  });
+}
+
+/** The names `$(NAME)` refers to in a container's env values: variables there to compose others. */
+export function referencedEnvNames(container: IContainer): Set<string> {
+  const names = new Set<string>();
+  for (const variable of container.env ?? []) {
+    for (const match of (variable.value ?? '').matchAll(/\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g)) names.add(match[1] ?? '');
+  }
+  return names;
 }

@@ -33,3 +33,45 @@ export const requestFlow = [
   'catalog->postgres:5432',
   'orders->postgres:5432',
 ] as const;
+
+/** A request of the public API (CONTRACT.md) as the edge sees it, to follow through the ingress routes. */
+export interface PublicRequest {
+  method: string;
+  path: string;
+  /** Carries a bearer token the gateway checks (the protected routes). */
+  bearer: boolean;
+  /** Safe to send twice: the edge may retry it. */
+  idempotent: boolean;
+}
+
+export const publicApi: PublicRequest[] = [
+  { method: 'POST', path: '/api/auth/register', bearer: false, idempotent: false },
+  { method: 'POST', path: '/api/auth/login', bearer: false, idempotent: false },
+  { method: 'POST', path: '/api/auth/refresh', bearer: false, idempotent: false },
+  { method: 'POST', path: '/api/auth/logout', bearer: false, idempotent: false },
+  { method: 'GET', path: '/api/auth/me', bearer: true, idempotent: true },
+  { method: 'GET', path: '/.well-known/jwks.json', bearer: false, idempotent: true },
+  { method: 'GET', path: '/.well-known/openid-configuration', bearer: false, idempotent: true },
+  { method: 'GET', path: '/api/catalog/products', bearer: false, idempotent: true },
+  {
+    method: 'GET',
+    path: '/api/catalog/products/0b6e3c1e-4f5a-4d7e-9c2b-1f2e3d4c5b6a',
+    bearer: false,
+    idempotent: true,
+  },
+  { method: 'POST', path: '/api/orders', bearer: true, idempotent: false },
+  { method: 'GET', path: '/api/orders', bearer: true, idempotent: true },
+  { method: 'GET', path: '/api/orders/0b6e3c1e-4f5a-4d7e-9c2b-1f2e3d4c5b6a', bearer: true, idempotent: true },
+  { method: 'POST', path: '/api/orders/0b6e3c1e-4f5a-4d7e-9c2b-1f2e3d4c5b6a/cancel', bearer: true, idempotent: false },
+];
+
+/** Paths every HTTP port serves for operators only: no public route may reach them. */
+export const opsPaths = ['/healthz', '/readyz', '/metrics'];
+
+/** gRPC methods with no side effect, which the mesh may retry; every other method of the protos is retried never. */
+export const idempotentGrpcMethods = [
+  '/platform.catalog.v1.CatalogService/ListProducts',
+  '/platform.catalog.v1.CatalogService/GetProduct',
+  '/platform.orders.v1.OrdersService/ListOrders',
+  '/platform.orders.v1.OrdersService/GetOrder',
+];

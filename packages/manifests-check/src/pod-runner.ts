@@ -117,7 +117,7 @@ export class PodRunner {
     }
 
     const envFile = join(this.files, `${workload.name}.env`);
-    const env = [...containerEnv(this.objects, workload.namespace, container)];
+    const env = [...containerEnv(this.objects, workload.namespace, container, { name, node: 'docker' })];
     for (const [key, value] of env) {
       if (value === undefined) throw new Error(`${workload.name}: ${key} refers to a missing ConfigMap or Secret key`);
       if (/[\r\n]/.test(value))

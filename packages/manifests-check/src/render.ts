@@ -11,7 +11,7 @@ import { repoRoot } from './repo.js';
 export interface Overlay {
   /** Path from the repository root. */
   path: string;
-  /** Reads files outside its folder (observability/k8s takes compose's Grafana dashboard). */
+  /** Reads files outside its folder (observability/k8s takes compose's Grafana dashboard and Jaeger config). */
   loadFromOutside?: boolean;
 }
 
@@ -27,7 +27,7 @@ export interface ManifestCopy {
   dispose(): void;
 }
 
-const copied = ['k8s', 'istio', 'observability', 'scripts/k8s', 'compose/grafana'];
+const copied = ['k8s', 'istio', 'observability', 'scripts/k8s', 'compose/grafana', 'compose/jaeger'];
 
 /** A scratch copy of the manifests, with freshly made throwaway secrets. */
 export function copyManifests(): ManifestCopy {

@@ -22,8 +22,13 @@ export function clientMetricsInterceptor(metrics: Metrics): Interceptor {
   };
 }
 
-/** Channel options for long-lived clients: keepalive so a dead peer is noticed, fast reconnects after a restart. */
+/**
+ * Channel options for long-lived clients: keepalive so a dead peer is noticed, fast reconnects after a restart, and
+ * round_robin over every address the target resolves to, so a headless Service (Kubernetes without a mesh) spreads
+ * calls across its pods; one address (a ClusterIP, the mesh's sidecar, loopback) behaves as before.
+ */
 export const clientChannelOptions: ChannelOptions = {
+  'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 5_000,
   'grpc.initial_reconnect_backoff_ms': 200,

@@ -1,11 +1,10 @@
 // The mesh checks tokens the way auth issues them: the RequestAuthentication's issuer is the JWT_ISSUER auth signs
 // with (and the gateway and orders expect), its jwksUri is where auth serves its JWKS through its Service, its
-// audience is the platform's; and the protected routes need a request principal.
+// audience is the platform's; and what the gateway's sidecar answers itself is what the contract says: a bad token
+// gets 401 with WWW-Authenticate: Bearer and a problem body, a policy's 403 stays a 403 problem, and no DENY policy
+// answers for a missing token (the contract's answer is the gateway's 401, not the policy's 403).
 import { containerEnv, find, type KubeObject, ofKind, ref, workloads } from '../kube-object.js';
 import { platformNamespace } from '../platform-services.js';
-
-/** Routes the contract protects with a Bearer token (CONTRACT.md), as Istio path patterns. */
-export const protectedPaths = ['/api/orders', '/api/orders/*', '/api/auth/me'];
 
 interface JwtRule {
   issuer?: string;
@@ -63,29 +62,22 @@ export function checkJwtPolicy(objects: KubeObject[]): string[] {
     }
   }
 
-  const requiring = ofKind(objects, 'AuthorizationPolicy').filter((p) => {
-    const spec = p.spec as {
+  if (onGateway.length > 0) problems.push(...checkContractReplies(objects));
+  for (const policy of ofKind(objects, 'AuthorizationPolicy')) {
+    const spec = policy.spec as {
       action?: string;
       selector?: { matchLabels?: Record<string, string> };
-      rules?: {
-        from?: { source: { notRequestPrincipals?: string[] } }[];
-        to?: { operation: { paths?: string[] } }[];
-      }[];
+      rules?: { from?: { source: { notRequestPrincipals?: string[] } }[] }[];
     };
-    return (
-      spec.action === 'DENY' &&
-      spec.selector?.matchLabels?.app === 'gateway' &&
-      (spec.rules ?? []).some(
-        (rule) =>
-          (rule.from ?? []).some((f) => f.source.notRequestPrincipals?.includes('*')) &&
-          protectedPaths.every((path) => (rule.to ?? []).some((t) => t.operation.paths?.includes(path))),
-      )
+    const onGatewayPods = !spec.selector || spec.selector.matchLabels?.app === 'gateway';
+    const missingToken = (spec.rules ?? []).some((r) =>
+      (r.from ?? []).some((f) => f.source.notRequestPrincipals?.includes('*')),
     );
-  });
-  if (onGateway.length > 0 && requiring.length === 0) {
-    problems.push(`AuthorizationPolicy: nothing denies ${protectedPaths.join(', ')} to requests without a valid token`);
+    if (spec.action === 'DENY' && onGatewayPods && missingToken)
+      problems.push(
+        `${ref(policy)}: denies requests without a token with 403; the contract answers them 401 (the gateway does)`,
+      );
   }
-  if (onGateway.length > 0) problems.push(...checkContractReplies(objects));
   return problems;
 }
 
@@ -97,8 +89,9 @@ interface LocalReplyMapper {
 }
 
 /**
- * The sidecar's own 401 (bad token) and 403 (no token on a protected route) leave the gateway as the contract's
- * 401 with WWW-Authenticate: Bearer and a problem body, as the gateway itself would answer.
+ * The sidecar's own 401 (a token that does not verify) leaves the gateway as the contract's 401 with
+ * WWW-Authenticate: Bearer and a problem body; its 403 (a caller the mesh does not allow) as a 403 problem. No reply
+ * changes status: a 403 turned into "bearer token required" would tell a mesh-internal caller a lie.
  */
 function checkContractReplies(objects: KubeObject[]): string[] {
   const mappers = ofKind(objects, 'EnvoyFilter')
@@ -114,19 +107,24 @@ function checkContractReplies(objects: KubeObject[]): string[] {
           ?.typed_config?.local_reply_config?.mappers ?? [],
     );
   const problems: string[] = [];
+  for (const mapper of mappers) {
+    const from = mapper.filter?.status_code_filter?.comparison?.value?.default_value;
+    if (mapper.status_code !== undefined && mapper.status_code !== from)
+      problems.push(`EnvoyFilter: the gateway sidecar's own ${from} leaves as ${mapper.status_code}`);
+  }
   for (const status of [401, 403]) {
     const mapper = mappers.find((m) => m.filter?.status_code_filter?.comparison?.value?.default_value === status);
-    const ok =
-      mapper &&
-      (mapper.status_code ?? status) === 401 &&
-      mapper.body_format_override?.content_type === 'application/problem+json' &&
-      mapper.body_format_override.json_format?.status === 401 &&
-      mapper.headers_to_add?.some(
+    const problemBody =
+      mapper?.body_format_override?.content_type === 'application/problem+json' &&
+      mapper.body_format_override.json_format?.status === status;
+    const bearer =
+      status !== 401 ||
+      mapper?.headers_to_add?.some(
         (h) => h.header.key.toLowerCase() === 'www-authenticate' && /^Bearer/.test(h.header.value),
       );
-    if (!ok)
+    if (!mapper || !problemBody || !bearer)
       problems.push(
-        `EnvoyFilter: the gateway sidecar's own ${status} does not leave as the contract's 401 problem details`,
+        `EnvoyFilter: the gateway sidecar's own ${status} does not leave as the contract's ${status} problem details${status === 401 ? ' with WWW-Authenticate: Bearer' : ''}`,
       );
   }
   return problems;

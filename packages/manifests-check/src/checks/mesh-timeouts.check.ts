@@ -1,17 +1,16 @@
-// The mesh's timeouts agree with the services' own deadlines: a call's route timeout is its caller's
-// GRPC_DEADLINE_MS, a try never outlives the call, and the ingress waits longer than the gateway does.
+// The mesh's timeouts wrap the services' own deadlines with a margin: every route a caller's gRPC call can take
+// times out at least `timeoutMarginMs` after the caller's GRPC_DEADLINE_MS (so the caller's deadline fires first and
+// it answers with its own error, instead of racing Envoy), and at most twice the deadline (so the mesh still ends a
+// call nobody waits for). The ingress waits longer than the gateway's own calls.
+import { grpcMethods } from '../grpc-methods.js';
+import { type IstioRoute, istioIngressRoutes, istioRouteFor } from '../ingress-routing.js';
 import { type KubeObject, ofKind, ref } from '../kube-object.js';
-import { requestFlow } from '../platform-services.js';
+import { platformServices, requestFlow } from '../platform-services.js';
 import { serviceEnv } from './jwt.check.js';
 
-interface HttpRoute {
-  name?: string;
-  match?: { sourceLabels?: Record<string, string> }[];
-  timeout?: string;
-  retries?: { attempts?: number; perTryTimeout?: string; retryOn?: string };
-}
+export const timeoutMarginMs = 250;
 
-const milliseconds = (duration: string | undefined): number | undefined => {
+export const milliseconds = (duration: string | undefined): number | undefined => {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(duration ?? '');
   if (!match) return undefined;
   return Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[match[2] as 'ms' | 's' | 'm'];
@@ -19,45 +18,53 @@ const milliseconds = (duration: string | undefined): number | undefined => {
 
 export function checkMeshTimeouts(objects: KubeObject[]): string[] {
   const problems: string[] = [];
-  for (const target of ['catalog', 'orders']) {
+  let longestGatewayCall = 0;
+  for (const target of platformServices.filter((s) => s.grpcPort !== undefined)) {
     const vs = ofKind(objects, 'VirtualService').find((v) =>
-      ((v.spec as { hosts?: string[] }).hosts ?? []).some((h) => h.startsWith(`${target}.`)),
+      ((v.spec as { hosts?: string[] }).hosts ?? []).some((h) => h.startsWith(`${target.name}.`)),
     );
     if (!vs) {
-      problems.push(`VirtualService: none for ${target}`);
+      problems.push(`VirtualService: none for ${target.name}`);
       continue;
     }
-    const callers = requestFlow
-      .filter((call) => call.includes(`->${target}:`))
-      .map((call) => call.split('->')[0] as string);
-    const routes = (vs.spec as { http?: HttpRoute[] }).http ?? [];
+    const callers = requestFlow.filter((c) => c.includes(`->${target.name}:`)).map((c) => c.split('->')[0] ?? '');
     for (const caller of callers) {
-      // the route Envoy picks for this caller: the first whose match fits it
-      const route = routes.find(
-        (r) => !r.match || r.match.some((m) => !m.sourceLabels || m.sourceLabels.app === caller),
-      );
       const deadline = Number(serviceEnv(objects, caller).get('GRPC_DEADLINE_MS'));
-      const timeout = milliseconds(route?.timeout);
-      if (!route || timeout !== deadline) {
-        problems.push(
-          `${ref(vs)}: calls from ${caller} time out after ${route?.timeout ?? 'nothing'}, ${caller}'s GRPC_DEADLINE_MS is ${deadline}`,
-        );
-        continue;
-      }
-      const perTry = milliseconds(route.retries?.perTryTimeout);
-      if (route.retries && (perTry === undefined || perTry > timeout)) {
-        problems.push(
-          `${ref(vs)}: a try from ${caller} may last ${route.retries.perTryTimeout}, longer than the call's ${route.timeout}`,
-        );
+      const seen = new Set<IstioRoute>();
+      for (const method of grpcMethods(target.name)) {
+        const route = istioRouteFor(vs, { method: 'POST', path: method, sourceLabels: { app: caller } });
+        if (!route) {
+          problems.push(`${ref(vs)}: no route takes ${caller}'s ${method}`);
+          continue;
+        }
+        if (seen.has(route)) continue;
+        seen.add(route);
+        const timeout = milliseconds(route.timeout);
+        const at = `${ref(vs)}: route ${route.name ?? '(unnamed)'} for ${caller}`;
+        if (timeout === undefined || !(deadline > 0)) {
+          problems.push(
+            `${at} times out after ${route.timeout ?? 'nothing'}, ${caller}'s GRPC_DEADLINE_MS is ${deadline}`,
+          );
+          continue;
+        }
+        if (caller === 'gateway') longestGatewayCall = Math.max(longestGatewayCall, timeout);
+        if (timeout < deadline + timeoutMarginMs)
+          problems.push(
+            `${at} times out after ${route.timeout}, not ${timeoutMarginMs} ms above ${caller}'s GRPC_DEADLINE_MS ${deadline}: Envoy and the caller race`,
+          );
+        if (timeout > 2 * deadline)
+          problems.push(`${at} times out after ${route.timeout}, over twice ${caller}'s deadline ${deadline} ms`);
       }
     }
   }
   const gatewayDeadline = Number(serviceEnv(objects, 'gateway').get('GRPC_DEADLINE_MS'));
-  for (const vs of ofKind(objects, 'VirtualService').filter((v) => (v.spec as { gateways?: string[] }).gateways)) {
-    for (const route of ((vs.spec as { http?: HttpRoute[] }).http ?? []).filter((r) => r.timeout)) {
-      if ((milliseconds(route.timeout) ?? 0) <= gatewayDeadline) {
+  const floor = Math.max(gatewayDeadline + timeoutMarginMs, longestGatewayCall);
+  for (const vs of istioIngressRoutes(objects)) {
+    for (const route of ((vs.spec as { http?: IstioRoute[] }).http ?? []).filter((r) => r.route)) {
+      const timeout = milliseconds(route.timeout);
+      if (timeout === undefined || timeout <= floor) {
         problems.push(
-          `${ref(vs)}: route ${route.name} gives up (${route.timeout}) before the gateway's own ${gatewayDeadline} ms deadline`,
+          `${ref(vs)}: route ${route.name} gives up (${route.timeout ?? 'never'}) before the gateway's own calls (${floor} ms)`,
         );
       }
     }

@@ -1,5 +1,6 @@
 // Each service's probes ask the paths the contract says it serves (/healthz, /readyz), on the container port that
-// its config tells the code to listen on; its gRPC port and metrics annotation agree with the same config.
+// its config tells the code to listen on, on every interface (HOST 0.0.0.0: services default to 127.0.0.1, which
+// the kubelet and the Service cannot reach); its gRPC port and metrics annotation agree with the same config.
 import { containerEnv, containerPort, type KubeObject, ref, workloads } from '../kube-object.js';
 import { platformNamespace, platformServices } from '../platform-services.js';
 
@@ -14,6 +15,11 @@ export function checkProbes(objects: KubeObject[]): string[] {
       continue;
     }
     const env = containerEnv(objects, w.namespace, container);
+    const host = env.get('HOST');
+    if (host !== '0.0.0.0' && host !== '::')
+      problems.push(
+        `${ref(w.object)}: HOST is ${host ?? 'unset (127.0.0.1)'}, so probes and callers on the pod's address find nothing`,
+      );
     const listens = Number(env.get(service.httpPortEnv));
     if (listens !== service.httpPort) {
       problems.push(

@@ -1,6 +1,8 @@
 // Traces reach the collector: the services' OTLP endpoint and the mesh's tracing provider are Services and ports
-// of the observability stack, and the Telemetry resource names a provider Istio is installed with.
-import { find, type KubeObject, ofKind, ref, workloads } from '../kube-object.js';
+// of the observability stack, and the Telemetry resource names a provider Istio is installed with. The export does
+// not pass through the pod's own sidecar (which would start a new trace for each batch), and every span carries the
+// pod, namespace and node it came from (OpenTelemetry's k8s.* resource attributes, from the downward API).
+import { containerEnv, find, type KubeObject, ofKind, ref, workloads } from '../kube-object.js';
 import { platformNamespace } from '../platform-services.js';
 import { serviceEnv } from './jwt.check.js';
 
@@ -26,6 +28,33 @@ export function checkTelemetry(
     const url = new URL(endpoint);
     if (!hasPort(observability, url.hostname, Number(url.port)))
       problems.push(`${app}: OTLP endpoint ${endpoint} is no collector Service port`);
+  }
+  const meshed = platform.some((o) => o.apiVersion.startsWith('security.istio.io/'));
+  for (const w of workloads(platform).filter((p) => p.namespace === platformNamespace)) {
+    const container = w.podSpec.containers[0];
+    if (!container) continue;
+    const env = containerEnv(platform, w.namespace, container, { name: 'the-pod', node: 'the-node' });
+    const endpoint = env.get('OTEL_EXPORTER_OTLP_ENDPOINT');
+    if (!endpoint) continue;
+    const attributes = new Map(
+      (env.get('OTEL_RESOURCE_ATTRIBUTES') ?? '').split(',').map((pair) => pair.split('=') as [string, string]),
+    );
+    const expected = { 'k8s.pod.name': 'the-pod', 'k8s.namespace.name': w.namespace, 'k8s.node.name': 'the-node' };
+    for (const [key, value] of Object.entries(expected)) {
+      if (attributes.get(key) !== value)
+        problems.push(`${ref(w.object)}: spans do not carry ${key} (OTEL_RESOURCE_ATTRIBUTES from the downward API)`);
+    }
+    if (!meshed) continue;
+    const annotations = (w.object.spec as { template: { metadata?: { annotations?: Record<string, string> } } })
+      .template.metadata?.annotations;
+    const excluded = (annotations?.['traffic.sidecar.istio.io/excludeOutboundPorts'] ?? '')
+      .split(',')
+      .map((p) => p.trim());
+    const port = new URL(endpoint).port || (endpoint.startsWith('https') ? '443' : '80');
+    if (!excluded.includes(port))
+      problems.push(
+        `${ref(w.object)}: its OTLP export (port ${port}) goes through its sidecar, which starts a trace per batch`,
+      );
   }
   const operator = istioInstall.find((o) => o.kind === 'IstioOperator');
   const providers =

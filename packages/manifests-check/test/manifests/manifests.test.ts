@@ -1,20 +1,33 @@
 // Every overlay renders, every object conforms to its Kubernetes or Istio schema, and the objects agree with each
 // other and with the code (see src/checks). A failure lists every problem found.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { checkApiVersions, retiredImage } from '../../src/checks/api-versions.check.js';
+import { checkAutoscaling } from '../../src/checks/autoscaling.check.js';
 import { checkCanaries } from '../../src/checks/canary.check.js';
+import { checkEdgeRouting } from '../../src/checks/edge-routing.check.js';
 import { checkEnvNames } from '../../src/checks/env.check.js';
 import { checkImages } from '../../src/checks/images.check.js';
+import { checkIstioInstall } from '../../src/checks/install.check.js';
 import { checkJwtPolicy } from '../../src/checks/jwt.check.js';
+import { checkLinkerdRoutes } from '../../src/checks/linkerd.check.js';
 import { checkMeshTimeouts } from '../../src/checks/mesh-timeouts.check.js';
+import { checkOutlierDetection } from '../../src/checks/outlier-detection.check.js';
 import { checkPodSecurity } from '../../src/checks/pod-security.check.js';
 import { checkPorts } from '../../src/checks/ports.check.js';
 import { checkProbes } from '../../src/checks/probes.check.js';
 import { checkAuthorizationFlow, checkNetworkPolicyFlow } from '../../src/checks/request-flow.check.js';
+import { checkRequestIdPreserved } from '../../src/checks/request-id.check.js';
+import { checkIdempotentMethodsExist, checkRetries } from '../../src/checks/retries.check.js';
+import { checkSecretFiles } from '../../src/checks/secret-files.check.js';
 import { checkSelectors } from '../../src/checks/selectors.check.js';
 import { checkTelemetry } from '../../src/checks/telemetry.check.js';
 import { checkWorkloadShape } from '../../src/checks/workload-shape.check.js';
 import type { KubeObject } from '../../src/kube-object.js';
 import { platformServices } from '../../src/platform-services.js';
+import { repoRoot } from '../../src/repo.js';
 import { validateObject } from '../../src/schema-validation.js';
 import { type AcceptedEnv, acceptedEnv } from '../../src/service-config.js';
 import { ingressServiceAccount, isMesh, isPlatform, renderAll } from './rendered.js';
@@ -57,6 +70,22 @@ describe.each(rendered.map((r) => r.overlay.path))('%s', (path) => {
     const objects = objectsOf(path);
     expect([...checkPodSecurity(objects), ...checkWorkloadShape(objects)]).toEqual([]);
   });
+
+  it('uses no retired API version or image', () => {
+    expect(checkApiVersions(objectsOf(path))).toEqual([]);
+  });
+});
+
+it('names only gRPC methods the protos declare as idempotent', () => {
+  expect(checkIdempotentMethodsExist()).toEqual([]);
+});
+
+it('runs no retired image in docker compose either', () => {
+  const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, { image?: string }>;
+  };
+  const images = Object.values(compose.services).map((s) => (s.image ?? '').replace(/^\$\{[A-Z_]+:-(.*)\}$/, '$1'));
+  expect(images.filter((image) => retiredImage(image))).toEqual([]);
 });
 
 const platformOverlays = rendered.filter((r) => r.objects && isPlatform(r.objects)).map((r) => r.overlay.path);
@@ -87,6 +116,28 @@ describe.each(platformOverlays)('platform in %s', (path) => {
   it('keeps canaries identical to their stable version but for the image', () => {
     expect(checkCanaries(objectsOf(path))).toEqual([]);
   });
+
+  it('passes secrets as files, never as env values', () => {
+    expect(checkSecretFiles(objectsOf(path))).toEqual([]);
+  });
+
+  it('routes the whole contract to the gateway at the edge, and no ops path anywhere', () => {
+    expect(checkEdgeRouting(objectsOf(path))).toEqual([]);
+  });
+
+  it('autoscales on the app container, from two pods, at a point far above idle', () => {
+    expect(checkAutoscaling(objectsOf(path))).toEqual([]);
+  });
+
+  it('under Linkerd, times out and retries gRPC calls as under Istio', () => {
+    expect(checkLinkerdRoutes(objectsOf(path))).toEqual([]);
+  });
+});
+
+it('renders the platform meshed by Linkerd, and on the Gateway API', () => {
+  expect(platformOverlays).toEqual(
+    expect.arrayContaining(['k8s/overlays/minikube-linkerd', 'k8s/overlays/minikube-gateway-api']),
+  );
 });
 
 const meshOverlays = rendered.filter((r) => r.objects && isMesh(r.objects)).map((r) => r.overlay.path);
@@ -100,12 +151,28 @@ describe.each(meshOverlays)('mesh in %s', (path) => {
     expect(checkAuthorizationFlow(objectsOf(path), ingressServiceAccount(istioInstall))).toEqual([]);
   });
 
-  it('checks JWTs with the issuer, JWKS address and audience auth uses, and requires them on protected routes', () => {
+  it('checks JWTs with the issuer, JWKS address and audience auth uses, and answers as the contract does', () => {
     expect(checkJwtPolicy(objectsOf(path))).toEqual([]);
   });
 
-  it('times out internal calls exactly at the callers own deadlines', () => {
+  it('times out internal calls with a margin above the callers own deadlines', () => {
     expect(checkMeshTimeouts(objectsOf(path))).toEqual([]);
+  });
+
+  it('retries only idempotent requests, at the edge and inside', () => {
+    expect(checkRetries(objectsOf(path), istioInstall)).toEqual([]);
+  });
+
+  it("keeps a client's x-request-id through the ingress and the gateway's sidecar", () => {
+    expect(checkRequestIdPreserved(objectsOf(path))).toEqual([]);
+  });
+
+  it('installs Istio with native sidecars and Envoy-fetched JWKS', () => {
+    expect(checkIstioInstall(objectsOf(path), istioInstall)).toEqual([]);
+  });
+
+  it('sizes every pool so that outlier detection can eject a pod', () => {
+    expect(checkOutlierDetection(objectsOf(path))).toEqual([]);
   });
 
   it('sends traces from services and proxies to the collector of the observability stack', () => {

@@ -1,0 +1,18 @@
+// The gRPC methods each service serves, read from its .proto in packages/contracts, as the paths Envoy routes on
+// (/<package>.<Service>/<Method>).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './repo.js';
+
+export function grpcMethods(service: string, root = repoRoot): string[] {
+  const file = join(root, 'packages/contracts/proto/platform', service, 'v1', `${service}.proto`);
+  if (!existsSync(file)) return [];
+  const text = readFileSync(file, 'utf8');
+  const pkg = /^package\s+([\w.]+);/m.exec(text)?.[1] ?? '';
+  const methods: string[] = [];
+  for (const block of text.matchAll(/^service\s+(\w+)\s*\{([\s\S]*?)^\}/gm)) {
+    for (const rpc of (block[2] ?? '').matchAll(/^\s*rpc\s+(\w+)\s*\(/gm))
+      methods.push(`/${pkg}.${block[1]}/${rpc[1]}`);
+  }
+  return methods;
+}
