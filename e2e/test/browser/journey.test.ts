@@ -7,11 +7,16 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openBrowser, screenshot, type TestBrowser } from '../../src/browser/browser.js';
 import { expectAccessiblePage, expectNoTokensInBrowser } from '../../src/browser/page-checks.js';
+import { logInThroughForm } from '../../src/browser/shop-actions.js';
 import { type Shop, startShop } from '../../src/browser/storefront-platform.js';
 import { createApiClient, newUser, uniqueEmail } from '../../src/http-client.js';
+import { scrapeMetric } from '../../src/metrics-scrape.js';
+
+// a browser on a busy 2-core machine: page loads and the platform's first answers take seconds
+vi.setConfig({ testTimeout: 90_000 });
 
 let shop: Shop;
 let browser: TestBrowser;
@@ -56,14 +61,6 @@ async function register(page: Page, name: string): Promise<string> {
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.waitForURL(url('/?notice=registered'));
   return email;
-}
-
-async function logIn(page: Page, email: string): Promise<void> {
-  await page.goto(url('/login'));
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(url('/?notice=logged-in'));
 }
 
 describe('the storefront in a browser', () => {
@@ -143,7 +140,7 @@ describe('the storefront in a browser', () => {
     expect(new URL(page.url()).pathname).toBe('/login');
     await context.clearCookies();
 
-    await logIn(page, email);
+    await logInThroughForm(page, shop.storefrontUrl, email, PASSWORD);
     await page.getByRole('link', { name: 'My orders', exact: true }).click();
     expect(await page.locator('table.orders tbody tr').textContent()).toContain('Cancelled');
     expect(await ordersOf(email)).toEqual([expect.objectContaining({ status: 'cancelled' })]);
@@ -319,17 +316,11 @@ async function tabTo(page: Page, matches: (focused: Focused) => boolean, backwar
   throw new Error(`Tab never reached the element (${matches.toString()})`);
 }
 
-/** The gateway's count of answers on a route and status; undefined against a running shop without /metrics. */
+/** The gateway's count of answers on a route and status; undefined against a running shop (no /metrics there). */
 async function gatewayCount(route: string, status: number): Promise<number | undefined> {
   if (!shop.platform) return undefined;
-  const text = await (await fetch(`${shop.gatewayUrl}/metrics`)).text();
-  const line = text
-    .split('\n')
-    .find(
-      (l) =>
-        l.startsWith('http_server_requests_total{') &&
-        l.includes(`route="${route}"`) &&
-        l.includes(`status_code="${status}"`),
-    );
-  return line ? Number(line.split(' ').pop()) : 0;
+  return scrapeMetric(`${shop.gatewayUrl}/metrics`, 'http_server_requests_total', {
+    route,
+    status_code: String(status),
+  });
 }
