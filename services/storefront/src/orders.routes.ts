@@ -3,7 +3,8 @@
 // person can act on (not enough stock, the order already cancelled) come back as text on the page they were on.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { type GatewayClient, GatewayProblem, type Order, type Product } from './gateway-client.js';
+import { orderReference } from './formats.js';
+import { type GatewayClient, GatewayProblem, type Product } from './gateway-client.js';
 import { messageFor, orderConflictOf } from './gateway-messages.js';
 import { productPage } from './products.routes.js';
 import { contextOf, type SignedInCalls } from './signed-in-calls.js';
@@ -84,7 +85,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
       gateway.getOrder(contextOf(request), token, request.params.id),
     );
     const products = await productNames(gateway, request);
-    return reply.page('order', { title: `Order ${shortId(order)}`, order, products });
+    return reply.page('order', { title: `Order ${orderReference(order.id)}`, order, products });
   });
 
   app.post('/orders/:id/cancel', { schema: { params: orderParamsSchema } }, async (request, reply) => {
@@ -113,9 +114,4 @@ async function productNames(
     request.log.warn({ err: error }, 'product names unavailable for an order page');
     return {};
   }
-}
-
-/** A person-friendly reference: the first block of the order's id. */
-export function shortId(order: Pick<Order, 'id'>): string {
-  return order.id.split('-')[0]?.toUpperCase() ?? order.id;
 }

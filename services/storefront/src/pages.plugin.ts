@@ -7,6 +7,7 @@ import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { CSRF_FIELD } from './csrf.js';
+import { date, orderReference, price } from './formats.js';
 import { noticeText } from './notices.js';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../views/', import.meta.url));
@@ -23,11 +24,6 @@ declare module 'fastify' {
     page(view: string, data: PageData, status?: number): Promise<string>;
   }
 }
-
-const price = (cents: number, currency: string) =>
-  new Intl.NumberFormat('en', { style: 'currency', currency }).format(cents / 100);
-const date = (iso: string) =>
-  new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso));
 
 export const pages = fastifyPlugin<{ production: boolean }>(
   async (app: FastifyInstance, { production }) => {
@@ -47,7 +43,7 @@ export const pages = fastifyPlugin<{ production: boolean }>(
         user: session?.data.user,
         csrf: session ? { field: CSRF_FIELD, token: session.data.csrfToken } : undefined,
         notice: noticeText(query?.notice),
-        format: { price, date },
+        format: { price, date, orderReference },
         ...data,
       });
     });
