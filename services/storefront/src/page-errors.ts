@@ -5,6 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { FormRejected } from './csrf.js';
 import { GatewayProblem } from './gateway-client.js';
 import { messageFor } from './gateway-messages.js';
+import { isStorageUnavailable } from './sessions.repository.js';
 import { LoginRequired } from './signed-in-calls.js';
 
 /** A path of this site to come back to; anything else (another host, `//evil`, a backslash trick) is dropped. */
@@ -48,6 +49,15 @@ export function handlePageErrors(app: FastifyInstance): void {
     }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return errorPage(reply, error.statusCode, 'Please try again', 'The shop could not read that request.');
+    }
+    if (isStorageUnavailable(error)) {
+      request.log.error({ err: error }, 'session storage unavailable');
+      return errorPage(
+        reply,
+        503,
+        'Please try again',
+        'The shop cannot serve you right now. Please try again in a moment.',
+      );
     }
     request.log.error({ err: error }, 'page failed');
     return errorPage(reply, 500, 'Something went wrong', 'Something went wrong on our side. Please try again.');

@@ -282,3 +282,28 @@ describe('storefront pages', () => {
     gateway.answer('GET /healthz', { status: 200, body: { status: 'ok' } });
   });
 });
+
+describe('with its session database down', () => {
+  it('still shows the products, and answers a page that needs the session with a readable 503', async () => {
+    const own = await openTestDatabase('embedded');
+    const shop = await buildApp(parseConfig({ DATABASE_URL: own.url, GATEWAY_URL: gateway.url }), {
+      logger: createLogger({ service: 'storefront', level: 'silent' }),
+    });
+    try {
+      await own.close();
+      const browsing = await shop.inject({ method: 'GET', url: '/', headers: { host: HOST } });
+      expect(browsing.statusCode).toBe(200);
+      expect(browsing.body).toContain('Stoneware &lt;mug&gt;');
+      const withSession = await shop.inject({
+        method: 'GET',
+        url: '/orders',
+        headers: { host: HOST, cookie: `storefront_session=${'A'.repeat(43)}` },
+      });
+      expect(withSession.statusCode).toBe(503);
+      expect(withSession.body).toContain('The shop cannot serve you right now');
+      expect((await shop.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+    } finally {
+      await shop.close();
+    }
+  }, 120_000);
+});
