@@ -7,15 +7,13 @@ import { createLoadgenMetrics } from './loadgen.metrics.js';
 
 export const SERVICE_NAME = 'loadgen';
 
-export type AppConfig = Omit<Config, 'OPS_PORT'> & Partial<Pick<Config, 'OPS_PORT'>>;
-
 export interface LoadgenApp {
   ops: HttpServer;
   driver: LoadDriver;
   readiness: Readiness;
 }
 
-export function buildApp(config: AppConfig, { logger }: { logger: Logger }): LoadgenApp {
+export function buildApp(config: Config, { logger }: { logger: Logger }): LoadgenApp {
   const metrics = createMetrics(SERVICE_NAME);
   const readiness = new Readiness().add('gateway', async () => {
     const response = await fetch(`${config.GATEWAY_URL}/healthz`, { signal: AbortSignal.timeout(1_500) });
