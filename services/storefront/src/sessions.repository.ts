@@ -1,0 +1,96 @@
+// The only SQL of the storefront: session rows, their expiry, and the lease that lets one request at a time refresh
+// a session's tokens across replicas. Times come from the database's clock, the one every replica shares.
+import type { Pool } from '@platform/service-kit';
+
+export interface SessionRow {
+  data: Buffer;
+  expiresAt: Date;
+  absoluteExpiresAt: Date;
+  /** Set while some request holds the refresh lease. */
+  refreshLeaseUntil: Date | null;
+}
+
+const COLUMNS = `data, expires_at AS "expiresAt", absolute_expires_at AS "absoluteExpiresAt",
+  refresh_lease_until AS "refreshLeaseUntil"`;
+
+export class SessionsRepository {
+  constructor(private readonly pool: Pool) {}
+
+  async insert(lookup: Buffer, data: Buffer, idleSeconds: number, absoluteSeconds: number): Promise<SessionRow> {
+    const { rows } = await this.pool.query<SessionRow>(
+      `INSERT INTO storefront.sessions (lookup, data, expires_at, absolute_expires_at)
+       VALUES ($1, $2, now() + make_interval(secs => $3), now() + make_interval(secs => $4))
+       RETURNING ${COLUMNS}`,
+      [lookup, data, Math.min(idleSeconds, absoluteSeconds), absoluteSeconds],
+    );
+    return rows[0]!;
+  }
+
+  /** The session if it has not expired. */
+  async find(lookup: Buffer): Promise<SessionRow | undefined> {
+    const { rows } = await this.pool.query<SessionRow>(
+      `SELECT ${COLUMNS} FROM storefront.sessions WHERE lookup = $1 AND expires_at > now()`,
+      [lookup],
+    );
+    return rows[0];
+  }
+
+  /** Slides the idle expiry forward; returns the new one (undefined when the session is gone). */
+  async touch(lookup: Buffer, idleSeconds: number): Promise<Date | undefined> {
+    const { rows } = await this.pool.query<{ expiresAt: Date }>(
+      `UPDATE storefront.sessions
+       SET expires_at = least(now() + make_interval(secs => $2), absolute_expires_at)
+       WHERE lookup = $1 AND expires_at > now()
+       RETURNING expires_at AS "expiresAt"`,
+      [lookup, idleSeconds],
+    );
+    return rows[0]?.expiresAt;
+  }
+
+  async delete(lookup: Buffer): Promise<void> {
+    await this.pool.query('DELETE FROM storefront.sessions WHERE lookup = $1', [lookup]);
+  }
+
+  async deleteExpired(): Promise<number> {
+    const { rowCount } = await this.pool.query('DELETE FROM storefront.sessions WHERE expires_at <= now()');
+    return rowCount ?? 0;
+  }
+
+  /**
+   * Takes the refresh lease if nobody holds it (or the holder's ran out) and returns the data as it is now;
+   * undefined when another request holds it or the session is gone.
+   */
+  async takeRefreshLease(lookup: Buffer, leaseMs: number): Promise<Buffer | undefined> {
+    const { rows } = await this.pool.query<{ data: Buffer }>(
+      `UPDATE storefront.sessions
+       SET refresh_lease_until = now() + make_interval(secs => $2)
+       WHERE lookup = $1 AND expires_at > now() AND (refresh_lease_until IS NULL OR refresh_lease_until <= now())
+       RETURNING data`,
+      [lookup, leaseMs / 1000],
+    );
+    return rows[0]?.data;
+  }
+
+  /** Gives the lease back, storing the refreshed data when there is some. */
+  async releaseRefreshLease(lookup: Buffer, data?: Buffer): Promise<void> {
+    await this.pool.query(
+      `UPDATE storefront.sessions SET refresh_lease_until = NULL, data = coalesce($2, data) WHERE lookup = $1`,
+      [lookup, data ?? null],
+    );
+  }
+}
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** True when the database could not be reached or is not taking work: a 503, not a bug. */
+export function isStorageUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    // class 08: connection exception; 57P01-57P03: shutting down or not yet accepting; 53300: too many connections
+    if (code.startsWith('08') || /^57P0[1-3]$/.test(code) || code === '53300' || CONNECTION_ERRORS.has(code)) {
+      return true;
+    }
+  }
+  return /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
+}
