@@ -44,16 +44,23 @@ export function startDevLoop(options: DevLoopOptions): DevLoop {
   const watchedWorkspaces = workspaces.filter((w: Workspace) => watched.has(w.name));
 
   let queued = new Set<string>();
+  let queuedFiles = new Set<string>();
   let running = false;
   const round = async () => {
     if (running || queued.size === 0) return;
     running = true;
     const edited = [...queued].sort();
+    const files = [...queuedFiles].sort();
     queued = new Set();
+    queuedFiles = new Set();
     try {
       log(`edited: ${edited.join(', ')}; rebuilding`);
       const buildStarted = Date.now();
-      const built = await build(edited);
+      const built = await build({
+        workspaces: edited,
+        files,
+        workspaceOf: (file) => workspaces.find((w) => file.startsWith(`${w.dir}/`)),
+      });
       const buildMs = Date.now() - buildStarted;
       if (!built) {
         log(`build failed after ${buildMs} ms; the services keep running the last good build`);
@@ -64,14 +71,15 @@ export function startDevLoop(options: DevLoopOptions): DevLoop {
         .filter((service) => edited.some((name) => runsOn.get(service.name)?.has(name)))
         .map((service) => service.name);
       const restartStarted = Date.now();
-      // one at a time: a restart stops the service gracefully first, and two at once would drop the platform
-      for (const name of restarted) {
-        try {
-          await platform.restart(name);
-        } catch (error) {
-          log(`${name} did not become ready after the restart: ${(error as Error).message}`);
-        }
-      }
+      // side by side: each restart is graceful (stop, start, ready), and in development a moment with several
+      // services down is worth the seconds it saves when a shared package restarts them all
+      await Promise.all(
+        restarted.map((name) =>
+          platform.restart(name).catch((error: Error) => {
+            log(`${name} did not become ready after the restart: ${error.message}`);
+          }),
+        ),
+      );
       const restartMs = Date.now() - restartStarted;
       log(
         restarted.length > 0
@@ -88,8 +96,9 @@ export function startDevLoop(options: DevLoopOptions): DevLoop {
     repoRoot,
     workspaces: watchedWorkspaces,
     ...(options.quietMs === undefined ? {} : { quietMs: options.quietMs }),
-    onChange: (edited) => {
+    onChange: (edited, files) => {
       for (const name of edited) queued.add(name);
+      for (const file of files) queuedFiles.add(file);
       void round();
     },
   });

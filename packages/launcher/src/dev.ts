@@ -7,6 +7,7 @@ import { type Platform, startPlatform } from './platform.js';
 import { prettyLogLines } from './pretty-log-lines.js';
 import { repoRoot } from './repo-root.js';
 import { SERVICES } from './services.js';
+import { transpilingBuild } from './transpile-build.js';
 import { turboBuild } from './workspace-build.js';
 
 let config: ReturnType<typeof loadConfig>;
@@ -62,6 +63,6 @@ devLoop = startDevLoop({
   repoRoot,
   platform,
   services: SERVICES,
-  build: turboBuild(repoRoot, say('build')),
+  build: transpilingBuild(repoRoot, say('build'), turboBuild(repoRoot, say('build'))),
   log: say('dev'),
 });

@@ -3,12 +3,23 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createLinePrefixer } from './line-prefixer.js';
+import type { Workspace } from './workspace-graph.js';
 
-export type WorkspaceBuild = (workspaces: readonly string[]) => Promise<boolean>;
+/** What was edited since the last rebuild. */
+export interface DevEdit {
+  /** Names of the edited workspaces. */
+  workspaces: readonly string[];
+  /** The edited files, relative to the repo root. */
+  files: readonly string[];
+  workspaceOf(file: string): Workspace | undefined;
+}
+
+/** Rebuilds what an edit touched; resolves false when the build failed. */
+export type WorkspaceBuild = (edit: DevEdit) => Promise<boolean>;
 
 /** `turbo run build --filter=<each>`; its output goes to `log` line by line (tsc errors included). */
 export function turboBuild(repoRoot: string, log: (line: string) => void): WorkspaceBuild {
-  return (workspaces) =>
+  return ({ workspaces }) =>
     new Promise((resolve) => {
       const filters = workspaces.map((name) => `--filter=${name}`);
       const child = spawn(

@@ -104,7 +104,7 @@ async function startFixture() {
     repoRoot: root,
     platform,
     services: table,
-    build: async (workspaces) => workspaces.every((name) => build(root, dirs.get(name)!)),
+    build: async ({ workspaces }) => workspaces.every((name) => build(root, dirs.get(name)!)),
     log: () => {},
     quietMs: 100,
     onRound: (round) => {
