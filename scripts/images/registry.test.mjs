@@ -27,8 +27,10 @@ async function freePort() {
   return port;
 }
 
+// the commit's SHA, named explicitly so a commit made while the suite runs cannot move the tag under it
 function push(...args) {
-  return spawnSync('node', [join(repoRoot, 'scripts/images/push.mjs'), '--registry', registry, ...args], {
+  const command = [join(repoRoot, 'scripts/images/push.mjs'), '--registry', registry, '--tag', sha, ...args];
+  return spawnSync('node', command, {
     cwd: repoRoot,
     encoding: 'utf8',
     // each build runs its service's tests; on a cold cache that is minutes per image
@@ -79,7 +81,7 @@ afterAll(() => {
 describe('images:push against a real registry', () => {
   it('pushes every service image (one per services/<name>/Dockerfile) under the commit SHA', async () => {
     expect(services.map((service) => service.name)).toEqual(expect.arrayContaining(['auth', 'gateway']));
-    const result = push('--allow-dirty', '--kustomize-out', componentDir);
+    const result = push('--kustomize-out', componentDir);
     expect(result.status, result.stderr.slice(-3000)).toBe(0);
     for (const service of services) {
       const line = result.stdout.split('\n').find((l) => l.startsWith(`${registry}/platform/${service.name}:${sha} `));
@@ -92,7 +94,7 @@ describe('images:push against a real registry', () => {
   });
 
   it('pushing the same images again changes nothing', async () => {
-    const result = push('--allow-dirty', '--no-build', '--kustomize-out', componentDir);
+    const result = push('--no-build', '--kustomize-out', componentDir);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr).toContain('already in the registry with this very image');
     for (const service of services) expect(await registryDigest(service.name, sha)).toBe(digests.get(service.name));
@@ -103,7 +105,7 @@ describe('images:push against a real registry', () => {
     const gatewayId = docker('image', 'inspect', '--format', '{{.Id}}', gatewayRef);
     docker('tag', `${registry}/platform/auth:${sha}`, gatewayRef);
     try {
-      const result = push('--allow-dirty', '--no-build', '--only', 'gateway', '--kustomize-out', componentDir);
+      const result = push('--no-build', '--only', 'gateway', '--kustomize-out', componentDir);
       expect(result.status).toBe(1);
       expect(result.stderr).toContain(`refusing to overwrite ${gatewayRef}`);
       expect(await registryDigest('gateway', sha)).toBe(digests.get('gateway'));
