@@ -7,7 +7,7 @@
 # Env: GATEWAY_PORT (8080), POSTGRES_IMAGE (postgres:17-bookworm), COMPOSE_PROJECT_NAME (platform-test),
 #      HEALTH_TIMEOUT_SECONDS (180), TEST_COMPOSE_BUILD (1; 0 uses the platform/*:dev images already built).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 log() { printf '\ntest:compose: %s\n' "$*" >&2; }
 fail() { printf 'test:compose: %s\n' "$*" >&2; exit 1; }
@@ -40,6 +40,7 @@ fi
 log "image sizes"
 docker image ls --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' | grep '^platform/' | sort
 
+# shellcheck disable=SC2317  # called by the EXIT trap below
 down() {
   log "taking the stack down with its volumes"
   "${compose[@]}" down --volumes --remove-orphans >/dev/null 2>&1 || true

@@ -1,6 +1,7 @@
 // `npm start`: the platform in the foreground until Ctrl-C or SIGTERM (graceful), a second one forces.
 import { loadConfig } from './config.js';
 import { startPlatform } from './platform.js';
+import { prettyLogLines } from './pretty-log-lines.js';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -42,6 +43,7 @@ try {
     embeddedPostgresPort: config.embeddedPostgresPort,
     stopTimeoutMs: config.stopTimeoutMs,
     color: Boolean(process.stdout.isTTY) && config.colorAllowed,
+    ...(process.stdout.isTTY ? { formatLine: prettyLogLines(config.colorAllowed) } : {}),
     signal: startup.signal,
   });
 } catch (error) {

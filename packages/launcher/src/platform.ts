@@ -20,6 +20,8 @@ export interface StartPlatformOptions {
   logSink?: (line: string) => void;
   /** ANSI colours in prefixes (default false; main.ts turns them on for a TTY). */
   color?: boolean;
+  /** Reshapes each line a service writes before it is prefixed (main.ts pretty-prints JSON logs on a TTY). */
+  formatLine?: (line: string) => string;
   /** How long every service gets to become ready, at start and in waitReady/restart (default 60 s). */
   readyTimeoutMs?: number;
   /** How long a service gets after SIGTERM before SIGKILL (default 15 s). */
@@ -144,7 +146,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
         args: [...(options.sourceMaps === false ? [] : ['--enable-source-maps']), resolve(repoRoot, definition.entry)],
         cwd: repoRoot,
         env: serviceEnvironment(definition, env, { databaseUrl, dataDir }),
-        onLine: (_stream, line) => say(definition.name, line),
+        onLine: (_stream, line) => say(definition.name, options.formatLine ? options.formatLine(line) : line),
         log,
         ...(options.backoff ? { backoff: options.backoff } : {}),
       });

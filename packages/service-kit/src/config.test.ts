@@ -46,8 +46,31 @@ describe('loadConfig', () => {
 
   it('rejects a non-numeric port and an unsupported OTLP protocol', () => {
     expect(() => loadConfig(schema, { DATABASE_URL: 'x', PORT: 'eighty' })).toThrow(/PORT/);
-    expect(() => loadConfig(schema, { DATABASE_URL: 'x', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(
-      /OTEL_EXPORTER_OTLP_PROTOCOL/,
+    expect(() => loadConfig(schema, { DATABASE_URL: 'x', OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift' })).toThrow(
+      /OTEL_EXPORTER_OTLP_PROTOCOL must be one of grpc, http\/protobuf, http\/json/,
+    );
+  });
+
+  it('accepts the three OTLP protocols of the specification', () => {
+    for (const protocol of ['grpc', 'http/protobuf', 'http/json']) {
+      expect(loadConfig(schema, { DATABASE_URL: 'x', OTEL_EXPORTER_OTLP_PROTOCOL: protocol })).toMatchObject({
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+      });
+    }
+  });
+
+  it('takes OTEL_TRACES_EXPORTER and OTEL_PROPAGATORS as lists of known names and names a bad one', () => {
+    const config = loadConfig(schema, {
+      DATABASE_URL: 'x',
+      OTEL_TRACES_EXPORTER: 'otlp, console',
+      OTEL_PROPAGATORS: 'tracecontext,baggage',
+    });
+    expect(config).toMatchObject({ OTEL_TRACES_EXPORTER: 'otlp, console', OTEL_PROPAGATORS: 'tracecontext,baggage' });
+    expect(() => loadConfig(schema, { DATABASE_URL: 'x', OTEL_TRACES_EXPORTER: 'zipkin' })).toThrow(
+      /OTEL_TRACES_EXPORTER .*\(got "zipkin"\)/,
+    );
+    expect(() => loadConfig(schema, { DATABASE_URL: 'x', OTEL_PROPAGATORS: 'tracecontext,xray' })).toThrow(
+      /OTEL_PROPAGATORS/,
     );
   });
 });

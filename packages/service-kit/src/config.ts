@@ -13,6 +13,21 @@ export class ConfigError extends Error {
 
 const logLevel = Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)));
 
+const otlpProtocol = Type.Union([Type.Literal('grpc'), Type.Literal('http/protobuf'), Type.Literal('http/json')]);
+
+/** A pattern for a comma-separated list of the given words, as the OTEL_* list variables are written. */
+function listOf(words: string[]): string {
+  const word = `\\s*(${words.join('|')})\\s*`;
+  return `^${word}(,${word})*$`;
+}
+
+/** An optional comma list of known words; a bad value is reported with the words, not the pattern. */
+function optionalList(words: string[]) {
+  return Type.Optional(
+    Type.String({ pattern: listOf(words), mustBe: `a comma-separated list of ${words.join(', ')}` }),
+  );
+}
+
 /** Variables every service accepts; a service spreads these into its own schema. */
 export const baseConfigProperties = {
   HOST: Type.String({ default: '0.0.0.0', minLength: 1 }),
@@ -30,10 +45,12 @@ export const baseConfigProperties = {
   OTEL_RESOURCE_ATTRIBUTES: Type.Optional(Type.String()),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
-  OTEL_EXPORTER_OTLP_PROTOCOL: Type.Optional(Type.Union([Type.Literal('http/protobuf'), Type.Literal('http/json')])),
-  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: Type.Optional(
-    Type.Union([Type.Literal('http/protobuf'), Type.Literal('http/json')]),
-  ),
+  OTEL_EXPORTER_OTLP_PROTOCOL: Type.Optional(otlpProtocol),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: Type.Optional(otlpProtocol),
+  /** Where spans go: `otlp` (the default; to the endpoint, when one is set), `console` (stdout), `none`; a list. */
+  OTEL_TRACES_EXPORTER: optionalList(['otlp', 'console', 'none']),
+  /** How trace context crosses a hop: `tracecontext` (W3C) and `baggage` by default, or `none`; a list. */
+  OTEL_PROPAGATORS: optionalList(['tracecontext', 'baggage', 'none']),
   OTEL_EXPORTER_OTLP_HEADERS: Type.Optional(Type.String()),
   OTEL_TRACES_SAMPLER: Type.Optional(
     Type.Union([
@@ -99,9 +116,12 @@ export function loadConfig<T extends TObject>(schema: T, env: Record<string, str
     }
     if (Value.Check(property, got)) continue;
     const choices = (property as { anyOf?: { const?: unknown }[] }).anyOf?.map((option) => option.const);
-    const reason = choices?.every((choice) => choice !== undefined)
-      ? `must be one of ${choices.join(', ')}`
-      : ([...Value.Errors(property, got)][0]?.message ?? 'is invalid');
+    const mustBe = (property as { mustBe?: string }).mustBe;
+    const reason = mustBe
+      ? `must be ${mustBe}`
+      : choices?.every((choice) => choice !== undefined)
+        ? `must be one of ${choices.join(', ')}`
+        : ([...Value.Errors(property, got)][0]?.message ?? 'is invalid');
     // a value from a file is usually a secret: name where it came from, not what it was
     const source = fromFile.has(name) ? `(read from ${name}_FILE)` : `(got ${JSON.stringify(picked[name] ?? got)})`;
     problems.push(`${name} ${reason} ${source}`);

@@ -45,6 +45,13 @@ describe('createHttpServer', () => {
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('reports the version it was given on /healthz', async () => {
+    const logger = createLogger({ service: 'test', level: 'silent' });
+    app = createHttpServer({ logger, metrics: createMetrics('test'), readiness: new Readiness(), version: '2.3.4' });
+    const response = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.json()).toEqual({ status: 'ok', version: '2.3.4' });
+  });
+
   it('answers unknown routes with a 404 problem', async () => {
     ({ app } = build());
     const response = await app.inject({ method: 'GET', url: '/nope' });

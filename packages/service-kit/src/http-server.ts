@@ -17,6 +17,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from './metrics.js';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.js';
 import type { Readiness } from './readiness.js';
+import { serviceVersion } from './service-version.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -28,6 +29,8 @@ export interface HttpServerOptions {
   bodyLimit?: number;
   /** Trust X-Forwarded-* from a proxy in front (the Istio ingress); off by default. */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** What /healthz reports as `version`; by default the version in the service's package.json. */
+  version?: string;
 }
 
 export type HttpServer = FastifyInstance<
@@ -47,6 +50,7 @@ export function createHttpServer({
   readiness,
   bodyLimit = BODY_LIMIT_BYTES,
   trustProxy = false,
+  version = serviceVersion(),
 }: HttpServerOptions): HttpServer {
   const app = Fastify({
     loggerInstance: logger,
@@ -104,7 +108,8 @@ export function createHttpServer({
     reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem.toBody(request.url));
   });
 
-  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
+  // the version, so an operator (or a rollout check) sees which release answers
+  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok', version }));
   app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
     const report = await readiness.report();
     reply.code(report.ready ? 200 : 503);

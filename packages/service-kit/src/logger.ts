@@ -1,5 +1,6 @@
-// The pino JSON logger every service uses; each line carries the service name and, inside a request, the active
-// trace and span ids so logs and traces join up.
+// The pino logger every service uses: JSON lines with the service name and, inside a request, the active trace and
+// span ids so logs and traces join up; pretty-printed when a person reads them in a terminal, JSON everywhere else.
+import { createRequire } from 'node:module';
 import { trace } from '@opentelemetry/api';
 import { type DestinationStream, type Logger, pino } from 'pino';
 
@@ -10,9 +11,15 @@ export interface LoggerOptions {
   level: string;
   /** Defaults to stdout; tests pass a stream to read the lines back. */
   destination?: DestinationStream;
+  /**
+   * Human-readable lines (pino-pretty) instead of JSON. Default: only when writing to stdout and stdout is a
+   * terminal; a container, a pipe or the launcher (which pretty-prints for its own terminal) gets JSON.
+   */
+  pretty?: boolean;
 }
 
-export function createLogger({ service, level, destination }: LoggerOptions): Logger {
+export function createLogger({ service, level, destination, pretty }: LoggerOptions): Logger {
+  const humanReadable = pretty ?? (destination === undefined && Boolean(process.stdout.isTTY));
   return pino(
     {
       level,
@@ -30,6 +37,19 @@ export function createLogger({ service, level, destination }: LoggerOptions): Lo
         return { traceId, spanId };
       },
     },
-    destination,
+    humanReadable ? prettyStream(destination) : destination,
   );
+}
+
+/** pino-pretty as a synchronous stream (no worker thread): loaded only when asked for, since images never are. */
+function prettyStream(destination: DestinationStream | undefined): DestinationStream {
+  const require = createRequire(import.meta.url);
+  const pinoPretty = require('pino-pretty') as typeof import('pino-pretty');
+  return pinoPretty({
+    sync: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    // colours follow pino-pretty's own terminal detection (which honours NO_COLOR); never into a given stream
+    ...(destination ? { destination, colorize: false } : {}),
+  });
 }

@@ -57,12 +57,14 @@ export const problemSchema = {
   type: 'object',
   description: 'RFC 9457 problem details',
   properties: {
-    type: { type: 'string' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string' },
-    instance: { type: 'string' },
+    type: { type: 'string', format: 'uri-reference', maxLength: 2_048, description: 'about:blank unless typed' },
+    title: { type: 'string', minLength: 1, maxLength: 200, description: "The status code's reason phrase" },
+    status: { type: 'integer', format: 'int32', minimum: 100, maximum: 599 },
+    detail: { type: 'string', maxLength: 4_096, description: 'What went wrong, for a person to read' },
+    instance: { type: 'string', format: 'uri-reference', maxLength: 2_048, description: 'The request path' },
   },
   required: ['type', 'title', 'status', 'detail'],
+  // RFC 9457 lets a problem carry extension members; a handful at most
   additionalProperties: true,
+  maxProperties: 16,
 } as const;

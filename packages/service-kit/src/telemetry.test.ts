@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { trace } from '@opentelemetry/api';
-import { describe, expect, it } from 'vitest';
+import { context, diag, propagation, trace } from '@opentelemetry/api';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startTelemetry } from './telemetry.js';
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -11,6 +11,14 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 describe('startTelemetry', () => {
+  // each test registers its own global provider and propagator
+  afterEach(() => {
+    trace.disable();
+    propagation.disable();
+    context.disable();
+    diag.disable();
+  });
+
   it('does nothing when OTEL_SDK_DISABLED is set', async () => {
     const telemetry = await startTelemetry('test', { OTEL_SDK_DISABLED: true });
     expect(telemetry).toMatchObject({ enabled: false, exporting: false });
@@ -41,5 +49,34 @@ describe('startTelemetry', () => {
     const body = received.map((r) => r.body).join('\n');
     expect(body).toContain('unit-of-work');
     expect(body).toContain('kit-under-test');
+  });
+
+  it('exports nothing when OTEL_TRACES_EXPORTER is none, even with an endpoint', async () => {
+    const telemetry = await startTelemetry('test', {
+      OTEL_SDK_DISABLED: false,
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+      OTEL_TRACES_EXPORTER: 'none',
+    });
+    expect(telemetry).toMatchObject({ enabled: true, exporting: false });
+    await telemetry.shutdown();
+  });
+
+  it('propagates W3C trace context by default and nothing when OTEL_PROPAGATORS is none', async () => {
+    const injected = async (propagators: string | undefined) => {
+      const telemetry = await startTelemetry('test', { OTEL_SDK_DISABLED: false, OTEL_PROPAGATORS: propagators });
+      const carrier: Record<string, string> = {};
+      trace.getTracer('test').startActiveSpan('outgoing', (span) => {
+        propagation.inject(context.active(), carrier);
+        span.end();
+      });
+      await telemetry.shutdown();
+      trace.disable();
+      propagation.disable();
+      context.disable();
+      diag.disable();
+      return carrier;
+    };
+    expect(Object.keys(await injected(undefined))).toContain('traceparent');
+    expect(await injected('none')).toEqual({});
   });
 });

@@ -1,7 +1,9 @@
 // The OpenTelemetry SDK wired for the platform (loaded by telemetry.ts only when tracing is on): a tracer provider with
-// the OTEL_* sampler, the deliberate instrumentations (http, grpc, pg) and an OTLP exporter when an endpoint is set.
+// the OTEL_* sampler, propagators and exporters, the deliberate instrumentations (http, grpc, pg), and a resource
+// naming the service and its version.
 import { register } from 'node:module';
-import { DiagLogLevel, diag } from '@opentelemetry/api';
+import { DiagLogLevel, diag, type TextMapPropagator } from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -11,40 +13,31 @@ import {
   AlwaysOffSampler,
   AlwaysOnSampler,
   BatchSpanProcessor,
+  ConsoleSpanExporter,
   ParentBasedSampler,
   type Sampler,
+  SimpleSpanProcessor,
   type SpanExporter,
   type SpanProcessor,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import type { Telemetry, TelemetryConfig } from './telemetry.js';
 
 /** Paths that are polled by probes and scrapers: tracing them would drown the real traffic. */
 const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
-export async function startTracing(service: string, config: TelemetryConfig): Promise<Telemetry> {
+export async function startTracing(service: string, config: TelemetryConfig, version: string): Promise<Telemetry> {
   diag.setLogger({ ...console, verbose: () => {} }, DiagLogLevel.WARN);
 
   // ESM imports of @grpc/grpc-js are only patched through import-in-the-middle; limit it to instrumented modules
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
-
-  const exporter = await createExporter(config);
-  const spanProcessors: SpanProcessor[] = exporter ? [new BatchSpanProcessor(exporter)] : [];
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({
-      ...parseAttributes(config.OTEL_RESOURCE_ATTRIBUTES),
-      [ATTR_SERVICE_NAME]: config.OTEL_SERVICE_NAME ?? service,
-    }),
-    sampler: createSampler(config),
-    spanProcessors,
-  });
-  provider.register();
+  // registered against the global provider, which delegates to ours once it is registered below; so the exporters,
+  // whose transports (http, @grpc/grpc-js) load next, load after the hooks are in place
   const unregister = registerInstrumentations({
-    tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => OPS_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
@@ -55,9 +48,21 @@ export async function startTracing(service: string, config: TelemetryConfig): Pr
   });
   await waitForAllMessagesAcknowledged();
 
+  const spanProcessors = await createSpanProcessors(config);
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_VERSION]: version,
+      ...parseAttributes(config.OTEL_RESOURCE_ATTRIBUTES),
+      [ATTR_SERVICE_NAME]: config.OTEL_SERVICE_NAME ?? service,
+    }),
+    sampler: createSampler(config),
+    spanProcessors,
+  });
+  provider.register({ propagator: createPropagator(config.OTEL_PROPAGATORS) });
+
   return {
     enabled: true,
-    exporting: exporter !== undefined,
+    exporting: spanProcessors.length > 0,
     async shutdown() {
       unregister();
       await provider.shutdown();
@@ -65,21 +70,61 @@ export async function startTracing(service: string, config: TelemetryConfig): Pr
   };
 }
 
-async function createExporter(config: TelemetryConfig): Promise<SpanExporter | undefined> {
-  const url =
-    config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
-    (config.OTEL_EXPORTER_OTLP_ENDPOINT
-      ? `${config.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces`
-      : undefined);
-  if (!url) return undefined;
-  const headers = parseAttributes(config.OTEL_EXPORTER_OTLP_HEADERS);
+/** `a, b,c` as the OTEL_* list variables write it. */
+function listOf(value: string | undefined, fallback: string): string[] {
+  return (value ?? fallback)
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+async function createSpanProcessors(config: TelemetryConfig): Promise<SpanProcessor[]> {
+  const exporters = listOf(config.OTEL_TRACES_EXPORTER, 'otlp');
+  if (exporters.includes('none')) return [];
+  const processors: SpanProcessor[] = [];
+  if (exporters.includes('otlp')) {
+    const exporter = await createOtlpExporter(config);
+    if (exporter) processors.push(new BatchSpanProcessor(exporter));
+  }
+  if (exporters.includes('console')) processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
+  return processors;
+}
+
+/** The OTLP exporter the protocol names, or none when no endpoint is set (nothing is exported, nothing fails). */
+async function createOtlpExporter(config: TelemetryConfig): Promise<SpanExporter | undefined> {
   const protocol = config.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? config.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
+  const base = config.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/$/, '');
+  const headers = parseAttributes(config.OTEL_EXPORTER_OTLP_HEADERS);
+  if (protocol === 'grpc') {
+    // gRPC names the service and method in the request, so the endpoint is used as given, without a path
+    const url = config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? base;
+    if (!url) return undefined;
+    const [{ OTLPTraceExporter }, { Metadata }] = await Promise.all([
+      import('@opentelemetry/exporter-trace-otlp-grpc'),
+      import('@grpc/grpc-js'),
+    ]);
+    const metadata = new Metadata();
+    for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
+    return new OTLPTraceExporter({ url, metadata });
+  }
+  const url = config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base}/v1/traces` : undefined);
+  if (!url) return undefined;
   if (protocol === 'http/json') {
     const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
     return new OTLPTraceExporter({ url, headers });
   }
   const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
   return new OTLPTraceExporter({ url, headers });
+}
+
+function createPropagator(value: string | undefined): TextMapPropagator {
+  const names = listOf(value, 'tracecontext,baggage');
+  const propagators: TextMapPropagator[] = [];
+  if (!names.includes('none')) {
+    if (names.includes('tracecontext')) propagators.push(new W3CTraceContextPropagator());
+    if (names.includes('baggage')) propagators.push(new W3CBaggagePropagator());
+  }
+  return new CompositePropagator({ propagators });
 }
 
 function createSampler(config: TelemetryConfig): Sampler {

@@ -10,7 +10,7 @@ import {
   tokenPairSchema,
   userSchema,
 } from './auth-proxy.schema.js';
-import { bearerSecurity, documentedOnly, problemResponses } from './openapi.js';
+import { bearerSecurity, documentedOnly, problemResponses, publicSecurity } from './openapi.js';
 
 const tags = ['auth'];
 const upstreamFailures = [413, 415, 429, 503, 504] as const;
@@ -23,6 +23,8 @@ export const authProxyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Create a user',
+        operationId: 'register',
+        security: publicSecurity,
         body: registerBodySchema,
         response: { 201: userSchema, ...problemResponses(400, 409, ...upstreamFailures) },
       },
@@ -37,6 +39,8 @@ export const authProxyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Exchange email and password for an access and a refresh token',
+        operationId: 'login',
+        security: publicSecurity,
         description: 'Repeated failures for an account answer 429 with Retry-After.',
         body: loginBodySchema,
         response: { 200: tokenPairSchema, ...problemResponses(400, 401, ...upstreamFailures) },
@@ -52,6 +56,8 @@ export const authProxyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Exchange a refresh token for a new pair; the old refresh token is spent',
+        operationId: 'refresh',
+        security: publicSecurity,
         description: 'Presenting a spent refresh token again revokes every token of that login.',
         body: refreshTokenBodySchema,
         response: { 200: tokenPairSchema, ...problemResponses(400, 401, ...upstreamFailures) },
@@ -67,6 +73,8 @@ export const authProxyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Spend a refresh token so it no longer works',
+        operationId: 'logout',
+        security: publicSecurity,
         body: refreshTokenBodySchema,
         response: { 204: Type.Null(), ...problemResponses(400, 401, ...upstreamFailures) },
       },
@@ -82,6 +90,7 @@ export const authProxyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'The caller',
+        operationId: 'getMe',
         security: bearerSecurity,
         response: { 200: meSchema, ...problemResponses(401, 429, 503, 504) },
       },

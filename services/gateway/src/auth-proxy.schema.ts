@@ -1,44 +1,60 @@
-// HTTP shapes of the auth routes the gateway forwards (CONTRACT.md, public API). Auth validates the bodies; these
-// describe them in the OpenAPI document.
+// HTTP shapes of the auth routes the gateway forwards (CONTRACT.md, public API). The bodies and answers are auth's
+// own (@platform/api-schemas): auth validates with them, the OpenAPI document publishes them, so the limits a client
+// reads are the ones enforced. The discovery documents are described here (auth serves them).
+import {
+  LoginBody,
+  MeResponse,
+  RefreshTokenBody,
+  RegisterBody,
+  TokenPairResponse,
+  UserResponse,
+} from '@platform/api-schemas';
 import Type from 'typebox';
 
-export const registerBodySchema = Type.Object(
+export const registerBodySchema = RegisterBody;
+export const loginBodySchema = LoginBody;
+export const refreshTokenBodySchema = RefreshTokenBody;
+export const userSchema = UserResponse;
+export const meSchema = MeResponse;
+export const tokenPairSchema = TokenPairResponse;
+
+const base64url = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '^[A-Za-z0-9_-]+$' });
+const url = Type.String({ format: 'uri', maxLength: 2_048 });
+const names = (maxItems: number) =>
+  Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_:.-]+$' }), { maxItems });
+
+export const jwksSchema = Type.Object(
   {
-    email: Type.String({ format: 'email' }),
-    password: Type.String({ minLength: 8 }),
-    name: Type.Optional(Type.String()),
+    keys: Type.Array(
+      Type.Object(
+        {
+          kty: Type.Enum(['RSA', 'EC'], { type: 'string' }),
+          kid: base64url(128),
+          alg: Type.Enum(['RS256', 'ES256'], { type: 'string' }),
+          use: Type.Literal('sig'),
+          crv: Type.Optional(Type.Enum(['P-256'], { type: 'string' })),
+          x: Type.Optional(base64url(128)),
+          y: Type.Optional(base64url(128)),
+          n: Type.Optional(base64url(1_024)),
+          e: Type.Optional(base64url(16)),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 8, description: 'The current key and the previous one' },
+    ),
   },
   { additionalProperties: false },
 );
 
-export const loginBodySchema = Type.Object(
-  { email: Type.String({ format: 'email' }), password: Type.String() },
-  { additionalProperties: false },
-);
-
-export const refreshTokenBodySchema = Type.Object({ refreshToken: Type.String() }, { additionalProperties: false });
-
-export const userSchema = Type.Object({ id: Type.String(), email: Type.String(), name: Type.String() });
-
-export const meSchema = Type.Object({
-  id: Type.String(),
-  email: Type.String(),
-  name: Type.String(),
-  roles: Type.Array(Type.String()),
-});
-
-export const tokenPairSchema = Type.Object({
-  accessToken: Type.String(),
-  refreshToken: Type.String(),
-  tokenType: Type.Literal('Bearer'),
-  expiresIn: Type.Integer({ description: 'Seconds until the access token expires' }),
-});
-
-export const jwksSchema = Type.Object({
-  keys: Type.Array(Type.Object({ kid: Type.String(), kty: Type.String() }, { additionalProperties: true })),
-});
-
 export const openIdConfigurationSchema = Type.Object(
-  { issuer: Type.String(), jwks_uri: Type.String() },
-  { additionalProperties: true },
+  {
+    issuer: url,
+    jwks_uri: url,
+    response_types_supported: names(8),
+    subject_types_supported: names(8),
+    id_token_signing_alg_values_supported: names(8),
+    token_endpoint_auth_methods_supported: names(8),
+    claims_supported: names(32),
+  },
+  { additionalProperties: false },
 );

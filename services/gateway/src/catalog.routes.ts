@@ -4,7 +4,7 @@ import type { catalogV1 } from '@platform/contracts';
 import { HttpProblem } from '@platform/service-kit';
 import { type Product, productListSchema, productParamsSchema, productSchema } from './catalog.schema.js';
 import type { CatalogClient } from './grpc-clients.js';
-import { problemResponses } from './openapi.js';
+import { problemResponses, publicSecurity } from './openapi.js';
 
 export interface CatalogRoutesOptions {
   catalog: CatalogClient;
@@ -19,6 +19,8 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<CatalogRoutesOptions> = as
       schema: {
         tags,
         summary: 'Every product, ordered by sku',
+        operationId: 'listProducts',
+        security: publicSecurity,
         response: { 200: productListSchema, ...problemResponses(429, 500, 502, 503, 504) },
       },
     },
@@ -34,6 +36,8 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<CatalogRoutesOptions> = as
       schema: {
         tags,
         summary: 'One product',
+        operationId: 'getProduct',
+        security: publicSecurity,
         params: productParamsSchema,
         response: { 200: productSchema, ...problemResponses(400, 404, 429, 500, 502, 503, 504) },
       },

@@ -6,6 +6,7 @@ import { type ProblemBody, problemSchema } from '@platform/service-kit';
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import Type from 'typebox';
+import { addEdgeResponses, type OpenApiDocument } from './openapi-edge.js';
 
 /** Response schemas for the problem answers a route can give, by status code. */
 export function problemResponses<const Codes extends readonly number[]>(...codes: Codes) {
@@ -15,6 +16,16 @@ export function problemResponses<const Codes extends readonly number[]>(...codes
 
 /** Security requirement of routes that need a Bearer access token. */
 export const bearerSecurity = [{ bearer: [] }];
+
+/** The address the contract fixes for a local platform; x-internal: false says it is the public API's (OWASP API9). */
+const LOCAL_SERVER = {
+  url: 'http://localhost:8080',
+  description: 'Local development: npm start, docker compose and the minikube demo',
+  'x-internal': false,
+} as { url: string; description: string };
+
+/** Security requirement of the public routes: none, said explicitly. */
+export const publicSecurity: typeof bearerSecurity = [];
 
 /**
  * For routes whose bodies another service validates (auth owns its rules: one owner, no drift): the schema is kept
@@ -31,12 +42,29 @@ export const openapi = fastifyPlugin(
         info: {
           title: 'Platform API',
           version: '1',
-          description: 'The public HTTP API of the platform. Errors are RFC 9457 problem details.',
+          description:
+            'The public HTTP API of the platform. Errors are RFC 9457 problem details; every answer of a route ' +
+            'carries the rate-limit headers.',
+          license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
         },
+        servers: [LOCAL_SERVER],
         components: {
-          securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+          securitySchemes: {
+            bearer: {
+              type: 'http',
+              scheme: 'bearer',
+              bearerFormat: 'JWT',
+              description:
+                'An access token from /api/auth/login: RS256 or ES256 only, kid, iss, aud, exp of at most 15 ' +
+                'minutes, verified as RFC8725 (JWT best current practices) asks.',
+            },
+          },
         },
       },
+      transformObject: (document) =>
+        'openapiObject' in document
+          ? (addEdgeResponses(document.openapiObject as OpenApiDocument) as typeof document.openapiObject)
+          : document.swaggerObject,
       // name shared schemas by their $id in the document (`Problem`), not `def-0`
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     });

@@ -31,6 +31,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
       schema: {
         tags,
         summary: 'Place an order (stock is reserved all or nothing)',
+        operationId: 'placeOrder',
         description:
           '400 for a bad body or an unknown product, 409 when stock is short (nothing is reserved) or the ' +
           'Idempotency-Key was used for different items.',
@@ -56,6 +57,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
       schema: {
         tags,
         summary: "The caller's orders, newest first",
+        operationId: 'listOrders',
         security: bearerSecurity,
         response: { 200: orderListSchema, ...problemResponses(...common) },
       },
@@ -72,6 +74,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
       schema: {
         tags,
         summary: "One of the caller's orders (404 for an order of another user, as for one that does not exist)",
+        operationId: 'getOrder',
         security: bearerSecurity,
         params: orderParamsSchema,
         response: { 200: orderSchema, ...problemResponses(400, 404, ...common) },
@@ -89,6 +92,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
       schema: {
         tags,
         summary: "Cancel one of the caller's orders; its stock goes back to the catalog",
+        operationId: 'cancelOrder',
         description: '409 if the order is already cancelled.',
         security: bearerSecurity,
         params: orderParamsSchema,

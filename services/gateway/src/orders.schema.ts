@@ -1,42 +1,54 @@
 // HTTP shapes of the orders routes (CONTRACT.md, public API): validation, fast serialization and the OpenAPI
 // document all come from these; the TypeScript types are derived from them.
 import Type, { type Static } from 'typebox';
+import { cents, currency, int32, pathId, uuid } from './api-bounds.js';
 
 export const ORDER_STATUSES = ['confirmed', 'cancelled'] as const;
 
+/** One request's work stays small: at most this many lines, each at most this many pieces (fits int32). */
+export const MAX_ORDER_LINES = 100;
+export const MAX_LINE_QUANTITY = 1_000_000;
+
 export const orderSchema = Type.Object(
   {
-    id: Type.String(),
+    id: uuid(),
     status: Type.Enum(ORDER_STATUSES, { type: 'string' }),
     items: Type.Array(
       Type.Object(
-        { productId: Type.String(), quantity: Type.Integer({ minimum: 1 }), unitPriceCents: Type.Integer() },
+        {
+          productId: uuid(),
+          quantity: int32(1, { maximum: MAX_LINE_QUANTITY }),
+          unitPriceCents: cents('Unit price when the order was placed'),
+        },
         { additionalProperties: false },
       ),
+      { minItems: 1, maxItems: MAX_ORDER_LINES },
     ),
-    totalCents: Type.Integer(),
-    currency: Type.String({ description: 'ISO 4217 code of every amount in the order' }),
-    createdAt: Type.String({ format: 'date-time' }),
+    totalCents: cents('Sum of quantity x unit price over the items'),
+    currency: currency('ISO 4217 code of every amount in the order'),
+    createdAt: Type.String({ format: 'date-time', minLength: 20, maxLength: 35 }),
   },
   { additionalProperties: false },
 );
 export type Order = Static<typeof orderSchema>;
 
-export const orderListSchema = Type.Object({ items: Type.Array(orderSchema) }, { additionalProperties: false });
+export const orderListSchema = Type.Object(
+  { items: Type.Array(orderSchema, { maxItems: 10_000 }) },
+  { additionalProperties: false },
+);
 export type OrderList = Static<typeof orderListSchema>;
 
-// Bounds keep one request's work small; quantity fits the proto's int32.
 export const placeOrderBodySchema = Type.Object(
   {
     items: Type.Array(
       Type.Object(
         {
-          productId: Type.String({ minLength: 1, maxLength: 100 }),
-          quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+          productId: Type.String({ minLength: 1, maxLength: 100, pattern: '^\\S+$' }),
+          quantity: int32(1, { maximum: MAX_LINE_QUANTITY }),
         },
         { additionalProperties: false },
       ),
-      { minItems: 1, maxItems: 100 },
+      { minItems: 1, maxItems: MAX_ORDER_LINES },
     ),
   },
   { additionalProperties: false },
@@ -47,12 +59,11 @@ export const placeOrderHeadersSchema = Type.Object({
     Type.String({
       minLength: 1,
       maxLength: 255,
+      // what an HTTP header value can carry anyway: visible ASCII and spaces
+      pattern: '^[\\x20-\\x7e]+$',
       description: 'The same key again from the same user returns the same order and reserves nothing more',
     }),
   ),
 });
 
-export const orderParamsSchema = Type.Object(
-  { id: Type.String({ minLength: 1, maxLength: 100 }) },
-  { additionalProperties: false },
-);
+export const orderParamsSchema = Type.Object({ id: pathId }, { additionalProperties: false });

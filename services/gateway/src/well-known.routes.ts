@@ -2,7 +2,7 @@
 // verifiers outside the cluster can find the keys.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { jwksSchema, openIdConfigurationSchema } from './auth-proxy.schema.js';
-import { problemResponses } from './openapi.js';
+import { problemResponses, publicSecurity } from './openapi.js';
 
 const tags = ['auth'];
 
@@ -13,6 +13,8 @@ export const wellKnownRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'The public keys that verify access tokens (current and previous)',
+        operationId: 'getJwks',
+        security: publicSecurity,
         response: { 200: jwksSchema, ...problemResponses(429, 503, 504) },
       },
     },
@@ -25,6 +27,8 @@ export const wellKnownRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Issuer metadata: issuer and jwks_uri',
+        operationId: 'getOpenIdConfiguration',
+        security: publicSecurity,
         response: { 200: openIdConfigurationSchema, ...problemResponses(429, 503, 504) },
       },
     },

@@ -31,7 +31,7 @@ export function checkImages(objects: KubeObject[], root = repoRoot): string[] {
     }
     const composed = compose?.services?.[service.name];
     if (compose && w.podLabels.version === 'v1') {
-      if (composed?.image !== image)
+      if (composeImageByDefault(composed?.image) !== image)
         problems.push(
           `${ref(w.object)}: compose names ${service.name}'s image ${composed?.image}, the manifest ${image}`,
         );
@@ -42,4 +42,12 @@ export function checkImages(objects: KubeObject[], root = repoRoot): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * The image compose runs when no variable is set: `${REGISTRY:-docker.io}/platform/x:${TAG:-dev}` is
+ * platform/x:dev, as Docker itself names an image of Docker Hub without its `docker.io/`.
+ */
+function composeImageByDefault(image: string | undefined): string | undefined {
+  return image?.replace(/\$\{\w+:?-([^}]*)\}/g, '$1').replace(/^docker\.io\//, '');
 }
