@@ -120,6 +120,7 @@ export class OrdersService {
     let settled = 0;
     for (;;) {
       const stale = await this.repository.takeStale(RECOVERY_BATCH, this.options.leaseMs);
+      let failed = 0;
       for (const order of stale) {
         try {
           await this.releaseOrRetryLater(order.id);
@@ -128,10 +129,12 @@ export class OrdersService {
           settled++;
           this.logger.info({ orderId: order.id, was: order.status }, 'recovered an unfinished order');
         } catch (error) {
+          failed++;
           this.logger.warn({ err: error, orderId: order.id }, 'could not recover an unfinished order yet');
         }
       }
-      if (stale.length < RECOVERY_BATCH) return settled;
+      // a failed release is due again at once: leave it to the next round rather than retry it in a tight loop
+      if (stale.length < RECOVERY_BATCH || failed > 0) return settled;
     }
   }
 

@@ -158,6 +158,31 @@ describe.each(testDatabaseKinds())('unfinished placements and cancels on %s Post
     }
   });
 
+  it('ends a round when the catalog cannot be reached, and settles everything once it is back', async () => {
+    const productId = catalog.addProduct({ stock: 200 });
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) ids.push(await deadPlacement('held', productId, 1));
+    await catalog.stop();
+    try {
+      // a round takes at most one batch, fails it, and returns: no tight loop against a dead catalog
+      expect(await orders.app.service.recover()).toBe(0);
+    } finally {
+      await catalog.start();
+    }
+    expect(catalog.stockOf(productId)).toBe(140);
+    // the channel reconnects with backoff: a round or two may still fail before the catalog answers again
+    await expect
+      .poll(
+        async () => {
+          await orders.app.service.recover();
+          return catalog.stockOf(productId);
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(200);
+    for (const id of ids) expect(await rowOf(id)).toBeUndefined();
+  });
+
   it('answers UNAVAILABLE and keeps nothing when the hold expired before it was confirmed', async () => {
     const { userId, token } = newUser();
     const productId = catalog.addProduct({ stock: 5 });
