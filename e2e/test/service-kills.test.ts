@@ -10,11 +10,12 @@ import { openStockBooks, type StockBooks } from '../src/stock-ledger.js';
 import { preferredDatabase, startTestPlatform, type TestPlatform } from '../src/test-platform.js';
 
 const BOUNDS = {
-  // catalog gives back an unconfirmed hold 3 s after it was made, looking every 300 ms
-  STOCK_HOLD_TTL_MS: '3000',
+  // catalog gives back an unconfirmed hold 5 s after it was made, looking every 300 ms
+  STOCK_HOLD_TTL_MS: '5000',
   STOCK_HOLD_SWEEP_INTERVAL_MS: '300',
-  // orders settles a placement or cancel 2 s after it began, looking every 300 ms
-  PLACEMENT_LEASE_MS: '2000',
+  // orders settles a placement or cancel 4 s after it began, looking every 300 ms (a healthy placement takes
+  // milliseconds; on a loaded 2-core runner a few seconds, and one that outlives its lease fails safely)
+  PLACEMENT_LEASE_MS: '4000',
   RECOVERY_INTERVAL_MS: '300',
 };
 /** Generous: the bound is a few seconds; a loaded 2-core runner restarting a service takes longer. */
@@ -49,12 +50,11 @@ interface Load {
   /** HTTP status of every answer, 0 for a connection that failed (the gateway itself gone). */
   statuses: number[];
   placed: number;
-  cancelled: number;
 }
 
 /** Every user places orders in a loop (two in three without an Idempotency-Key) and cancels some, until stopped. */
-function startLoad(): { stop: () => Promise<Load> } {
-  const load: Load = { statuses: [], placed: 0, cancelled: 0 };
+function startLoad(): { load: Load; stop: () => Promise<Load> } {
+  const load: Load = { statuses: [], placed: 0 };
   let running = true;
   const call = async (...args: Parameters<typeof api>) => {
     try {
@@ -79,13 +79,13 @@ function startLoad(): { stop: () => Promise<Load> } {
       if (placed?.status !== 201) continue;
       load.placed++;
       if (round % 4 === 1) {
-        const cancelled = await call('POST', `/api/orders/${placed.json.id}/cancel`, { token: user.accessToken });
-        if (cancelled?.status === 200) load.cancelled++;
+        await call('POST', `/api/orders/${placed.json.id}/cancel`, { token: user.accessToken });
       }
     }
   };
   const shoppers = users.map((user, index) => shopper(user, index));
   return {
+    load,
     async stop() {
       running = false;
       await Promise.all(shoppers);
@@ -113,14 +113,13 @@ async function expectBooksToBalance(): Promise<void> {
 describe.each(['orders', 'catalog', 'auth', 'gateway'])('%s killed with SIGKILL under load', (victim) => {
   it('answers every request clearly, comes back, and keeps no stock for orders that do not stand', async () => {
     const load = startLoad();
-    // placements are in flight when the process dies, and go on while it is away
-    await sleep(1_500);
+    // the load is flowing (orders are being placed) when the process dies, and goes on while it is away
+    await expect.poll(() => load.load.placed, { timeout: 30_000 }).toBeGreaterThanOrEqual(USERS);
     await platform.kill(victim, 'SIGKILL');
     await sleep(2_000);
-    const { statuses, placed } = await load.stop();
+    const { statuses } = await load.stop();
     await platform.waitReady(victim);
 
-    expect(placed).toBeGreaterThan(0);
     // a fault is a 503/504 (or, with the gateway gone, no connection), never a 500 or a silent success
     const unexpected = statuses.filter((status) => ![0, 200, 201, 409, 503, 504].includes(status));
     expect(unexpected).toEqual([]);
