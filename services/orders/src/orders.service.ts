@@ -162,7 +162,10 @@ export class OrdersService {
 
     const priced = priceOf(orderId, lines, reserved);
     if (priced instanceof Error) {
-      await this.undoPlacement(orderId, { onlyIfStale: false });
+      // undone before answering, so the refusal leaves nothing held; what fails here, recovery finishes
+      await this.undoPlacement(orderId, { onlyIfStale: false }).catch((error: unknown) => {
+        this.logger.error({ err: error, orderId }, 'could not undo a refused placement; the recovery loop will');
+      });
       throw priced;
     }
 
