@@ -6,9 +6,10 @@
 //   generate.mjs rotate-jwt   the current signing key becomes the previous one and a new one signs
 //
 // /secrets/postgres/  postgres-password (superuser), auth-password, catalog-password, orders-password (their roles)
-// /secrets/auth/      jwt-signing-key.pem, jwt-previous-key.pem (ES256, PKCS#8), database-url
-// /secrets/catalog/   database-url         /secrets/orders/  database-url
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+// /secrets/auth/      jwt-signing-key.pem, jwt-previous-key.pem (ES256, PKCS#8), database-url,
+//                     oauth-clients.json (the service clients with the SHA-256 of each secret, never the secret)
+// /secrets/catalog/   database-url         /secrets/orders/  database-url, oauth-client-secret
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -81,5 +82,20 @@ for (const service of databaseServices) {
     writeSecret(urlFile, url);
     log(`wrote ${urlFile}`);
   }
+}
+// Service identity: orders proves itself to catalog with a client-credentials token from auth. Its secret stays in
+// its own volume; auth's registry, rewritten from it, holds only the hash.
+const serviceClients = [{ client_id: 'orders', audiences: ['catalog'] }];
+const registry = serviceClients.map(({ client_id, audiences }) => {
+  const secretFile = join(root, client_id, 'oauth-client-secret');
+  ensure(secretFile, () => randomBytes(32).toString('base64url'));
+  const secret = readFileSync(secretFile, 'utf8').replace(/[\r\n]+$/, '');
+  return { client_id, client_secret_sha256: createHash('sha256').update(secret).digest('hex'), audiences };
+});
+const registryFile = join(root, 'auth/oauth-clients.json');
+const registryJson = `${JSON.stringify(registry, null, 2)}\n`;
+if (!existsSync(registryFile) || readFileSync(registryFile, 'utf8') !== registryJson) {
+  writeSecret(registryFile, registryJson);
+  log(`wrote ${registryFile}`);
 }
 log('ready');

@@ -9,9 +9,9 @@ const oneShot = 'secrets-init';
 /** What each consumer finds in its read-only secrets volume at /run/secrets; nothing else, nobody else's. */
 const secretsOf: Record<string, string[]> = {
   postgres: ['auth-password', 'catalog-password', 'orders-password', 'postgres-password'],
-  auth: ['database-url', 'jwt-previous-key.pem', 'jwt-signing-key.pem'],
+  auth: ['database-url', 'jwt-previous-key.pem', 'jwt-signing-key.pem', 'oauth-clients.json'],
   catalog: ['database-url'],
-  orders: ['database-url'],
+  orders: ['database-url', 'oauth-client-secret'],
 };
 let containers: Map<string, ContainerInfo>;
 
@@ -58,7 +58,7 @@ describe('every container of the stack', () => {
     for (const [name, info] of containers) {
       const env = info.Config.Env ?? [];
       expect(
-        `${name}: ${env.filter((entry) => /^(DATABASE_URL|POSTGRES_PASSWORD|\w+_DB_PASSWORD)=/.test(entry))}`,
+        `${name}: ${env.filter((entry) => /^(DATABASE_URL|POSTGRES_PASSWORD|\w+_DB_PASSWORD|OAUTH_CLIENT_SECRET|OAUTH_CLIENTS)=/.test(entry))}`,
       ).toBe(`${name}: `);
     }
   });

@@ -9,6 +9,8 @@ import { openTestDatabase, type TestDatabase } from '@platform/test-databases';
 export interface TestPlatform extends Platform {
   /** Every line the services printed, prefixed with the service's name. */
   readonly logs: string[];
+  /** The platform's DATA_DIR: the embedded database, auth's keys, the services' generated secrets. */
+  readonly dataDir: string;
   /** Stops the platform and removes its data. */
   close(): Promise<void>;
 }
@@ -43,6 +45,7 @@ export async function startTestPlatform({ env = {}, database = 'embedded', dataD
   const testPlatform: TestPlatform = {
     ...platform,
     logs,
+    dataDir: dir,
     async close() {
       await platform.stop();
       await external?.close();

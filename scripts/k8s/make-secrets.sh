@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Creates the files the kustomize secretGenerator in k8s/base turns into Secrets: the JWT signing keys and one
-# PostgreSQL password (and DATABASE_URL) per service. They never leave the machine: k8s/base/secrets/ is gitignored.
+# Creates the files the kustomize secretGenerator in k8s/base turns into Secrets: the JWT signing keys, one
+# PostgreSQL password (and DATABASE_URL) per service, and each service client's secret (orders, which proves itself to
+# catalog with a client-credentials token) with auth's registry of their SHA-256 hashes. They never leave the
+# machine: k8s/base/secrets/ is gitignored.
 #
 #   scripts/k8s/make-secrets.sh [DIR]              create what is missing (default DIR: k8s/base/secrets)
 #   scripts/k8s/make-secrets.sh rotate-jwt [DIR]   the current signing key becomes the previous one, a new one signs
@@ -28,6 +30,10 @@ new_password() {
   # hex so it needs no escaping inside a URL or SQL
   openssl rand -hex 24 | tr -d '\n' >"$1"
 }
+new_client_secret() {
+  # 256 bits, base64url, as the launcher and compose's secrets-init make them
+  openssl rand -base64 32 | tr -d '\n=' | tr '+/' '-_' >"$1"
+}
 
 if [ "$command" = rotate ]; then
   [ -f "$dir/jwt-signing-key.pem" ] || { echo "make-secrets: no current key in $dir to rotate" >&2; exit 1; }
@@ -46,4 +52,14 @@ for service in "${services[@]}"; do
   url="postgres://$service:$(cat "$dir/$service-db-password.txt")@postgres.$namespace.svc.cluster.local:5432/$service"
   printf '%s' "$url" >"$dir/$service-database-url.txt"
 done
+# service clients of auth's client-credentials grant: client id and the audiences its tokens may have
+clients=("orders catalog")
+registry=""
+for entry in "${clients[@]}"; do
+  read -r client audiences <<<"$entry"
+  [ -f "$dir/$client-client-secret.txt" ] || new_client_secret "$dir/$client-client-secret.txt"
+  hash=$(openssl dgst -sha256 -r <"$dir/$client-client-secret.txt" | cut -d' ' -f1)
+  registry+="${registry:+,}{\"client_id\":\"$client\",\"client_secret_sha256\":\"$hash\",\"audiences\":[\"${audiences// /\",\"}\"]}"
+done
+printf '[%s]\n' "$registry" >"$dir/auth-oauth-clients.json"
 echo "make-secrets: secrets ready in $dir" >&2

@@ -1,6 +1,13 @@
 // JWT verification against a JWKS, shared by the gateway and every domain service.
 export { bearerToken } from './bearer-token.js';
 export {
+  authenticateGrpcCaller,
+  CallerNotAllowedError,
+  type CallMetadata,
+  type GrpcCaller,
+  type GrpcCallerOptions,
+} from './grpc-caller.js';
+export {
   ACCEPTED_ALGORITHMS,
   type AcceptedAlgorithm,
   createJwtVerifier,

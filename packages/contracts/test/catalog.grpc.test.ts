@@ -15,6 +15,9 @@ const product: catalogV1.Product = {
   stock: 2_147_483_647,
 };
 
+// a fixed hold expiry with milliseconds, so a truncation to seconds would show
+const expiresAt = new Date('2030-01-02T03:04:05.678Z');
+
 const catalog: catalogV1.CatalogServiceServer = {
   listProducts: (_call, callback) => callback(null, { products: [product] }),
   getProduct: (call, callback) =>
@@ -27,8 +30,13 @@ const catalog: catalogV1.CatalogServiceServer = {
     callback(null, {
       reservationId: call.request.reservationId,
       lines: call.request.lines.map((line) => ({ ...line, unitPriceCents: 1999, currency: 'EUR' })),
+      expiresAt,
     });
   },
+  confirmStock: (call, callback) =>
+    call.request.reservationId === 'order-1'
+      ? callback(null, { confirmed: true })
+      : callback({ code: status.FAILED_PRECONDITION, details: 'the hold has expired' }),
   releaseStock: (call, callback) => callback(null, { released: call.request.reservationId === 'order-1' }),
 };
 
@@ -67,7 +75,7 @@ describe('catalog.v1 generated code over grpc-js', () => {
     expect((error as ServiceError).details).toBe('product missing not found');
   });
 
-  it('reserves lines with their prices and passes the authorization metadata', async () => {
+  it('holds lines with their prices and expiry, and passes the authorization metadata', async () => {
     const request: catalogV1.ReserveStockRequest = {
       reservationId: 'order-1',
       lines: [
@@ -82,10 +90,19 @@ describe('catalog.v1 generated code over grpc-js', () => {
         { productId: 'p-1', quantity: 2, unitPriceCents: 1999, currency: 'EUR' },
         { productId: 'p-2', quantity: 1, unitPriceCents: 1999, currency: 'EUR' },
       ],
+      expiresAt,
     });
 
     const anonymous = await call(client, client.reserveStock, request, new Metadata()).catch((e) => e);
     expect((anonymous as ServiceError).code).toBe(status.UNAUTHENTICATED);
+  });
+
+  it('confirms a hold, and carries the refusal of an expired one', async () => {
+    await expect(call(client, client.confirmStock, { reservationId: 'order-1' }, auth)).resolves.toEqual({
+      confirmed: true,
+    });
+    const expired = await call(client, client.confirmStock, { reservationId: 'order-2' }, auth).catch((e) => e);
+    expect((expired as ServiceError).code).toBe(status.FAILED_PRECONDITION);
   });
 
   it('reports whether a release put stock back', async () => {

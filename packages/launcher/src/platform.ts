@@ -6,7 +6,15 @@ import { type EmbeddedPostgres, startEmbeddedPostgres } from '@platform/embedded
 import { formatPrefix } from './line-prefixer.js';
 import { waitUntilReady } from './readiness.js';
 import { repoRoot as defaultRepoRoot } from './repo-root.js';
-import { CONTRACT_PORTS, gatewayUrlFor, type PlatformPorts, type ServiceDefinition, servicesFor } from './services.js';
+import { ensureServiceSecrets, secretsDirectory } from './service-secrets.js';
+import {
+  CONTRACT_PORTS,
+  gatewayUrlFor,
+  type PlatformPorts,
+  SERVICE_CLIENTS,
+  type ServiceDefinition,
+  servicesFor,
+} from './services.js';
 import { type Backoff, Supervisor } from './supervisor.js';
 
 export interface StartPlatformOptions {
@@ -69,10 +77,15 @@ export function serviceEnvironment(
   inherited: Record<string, string | undefined>,
   context: { databaseUrl: string; dataDir: string },
 ): Record<string, string | undefined> {
+  // a secret the environment already gives (the variable itself or its _FILE) is the operator's choice
+  const secrets = Object.entries(definition.secretFiles ?? {})
+    .filter(([variable]) => !inherited[variable] && !inherited[variable.replace(/_FILE$/, '')])
+    .map(([variable, file]) => [variable, join(secretsDirectory(context.dataDir), file)]);
   return {
     ...inherited,
     ...(definition.usesDatabase ? { DATABASE_URL: context.databaseUrl } : {}),
     ...(definition.usesDataDir ? { DATA_DIR: context.dataDir } : {}),
+    ...Object.fromEntries(secrets),
     OTEL_SERVICE_NAME: inherited.OTEL_SERVICE_NAME || definition.name,
     ...definition.env,
   };
@@ -138,6 +151,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
       log('DATABASE_URL is set: no embedded PostgreSQL, every service uses it');
     }
     signal?.throwIfAborted();
+    if (definitions.some((definition) => definition.secretFiles)) await ensureServiceSecrets(dataDir, SERVICE_CLIENTS);
 
     for (const definition of definitions) {
       const supervisor = new Supervisor({

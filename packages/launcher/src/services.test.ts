@@ -42,6 +42,21 @@ describe('serviceEnvironment', () => {
     expect(serviceEnvironment(auth, { OTEL_SERVICE_NAME: 'mine' }, context).OTEL_SERVICE_NAME).toBe('mine');
   });
 
+  it('hands auth the client registry and orders its client secret, as files of DATA_DIR/secrets', () => {
+    const context = { databaseUrl: 'postgres://x', dataDir: '/data' };
+    const orders = SERVICES.find((s) => s.name === 'orders')!;
+    expect(serviceEnvironment(auth, {}, context).OAUTH_CLIENTS_FILE).toBe('/data/secrets/oauth-clients.json');
+    expect(serviceEnvironment(orders, {}, context)).toMatchObject({
+      OAUTH_CLIENT_SECRET_FILE: '/data/secrets/orders-client-secret',
+      OAUTH_TOKEN_URL: 'http://127.0.0.1:8081/oauth/token',
+    });
+    // a secret the operator gives, as the variable or as its file, is left alone
+    expect(serviceEnvironment(orders, { OAUTH_CLIENT_SECRET: 's' }, context).OAUTH_CLIENT_SECRET_FILE).toBeUndefined();
+    expect(serviceEnvironment(orders, { OAUTH_CLIENT_SECRET_FILE: '/mine' }, context).OAUTH_CLIENT_SECRET_FILE).toBe(
+      '/mine',
+    );
+  });
+
   it('lets the table port win over an inherited PORT', () => {
     const env = serviceEnvironment(auth, { PORT: '3000' }, { databaseUrl: 'postgres://x', dataDir: '/d' });
     expect(env.PORT).toBe('8081');

@@ -1,5 +1,7 @@
 // The services `npm start` runs and the ports that wire them together: adding a service is one row here (plus
 // its own package under services/).
+import { CLIENT_REGISTRY_FILE, clientSecretFile, type ServiceClient } from './service-secrets.js';
+
 export interface ServiceDefinition {
   name: string;
   /** Built entry point, relative to the repo root; run with the launcher's own node. */
@@ -10,6 +12,8 @@ export interface ServiceDefinition {
   usesDatabase?: boolean;
   /** Gets DATA_DIR (the launcher's data directory). */
   usesDataDir?: boolean;
+  /** Variables that name a file of DATA_DIR/secrets (service-secrets.ts), e.g. `OAUTH_CLIENTS_FILE`. */
+  secretFiles?: Record<string, string>;
   /**
    * Set over the inherited environment: the service's own ports and where it finds the others, so that a stray
    * `PORT` in the shell cannot move it (or every service onto one port) away from where the others look for it.
@@ -46,6 +50,9 @@ export function offsetPorts(offset: number, base: PlatformPorts = CONTRACT_PORTS
   return ports;
 }
 
+/** The services that call another with their own token (OAuth client credentials from auth), and for whom. */
+export const SERVICE_CLIENTS: readonly ServiceClient[] = [{ clientId: 'orders', audiences: ['catalog'] }];
+
 const local = (port: number) => `127.0.0.1:${port}`;
 const readyz = (port: number) => `http://${local(port)}/readyz`;
 
@@ -58,6 +65,7 @@ export function servicesFor(ports: PlatformPorts): ServiceDefinition[] {
       readyUrl: readyz(ports.auth),
       usesDatabase: true,
       usesDataDir: true,
+      secretFiles: { OAUTH_CLIENTS_FILE: CLIENT_REGISTRY_FILE },
       env: { PORT: String(ports.auth) },
     },
     {
@@ -72,11 +80,13 @@ export function servicesFor(ports: PlatformPorts): ServiceDefinition[] {
       entry: 'services/orders/dist/main.js',
       readyUrl: readyz(ports.ordersOps),
       usesDatabase: true,
+      secretFiles: { OAUTH_CLIENT_SECRET_FILE: clientSecretFile('orders') },
       env: {
         GRPC_PORT: String(ports.ordersGrpc),
         OPS_PORT: String(ports.ordersOps),
         CATALOG_ADDR: local(ports.catalogGrpc),
         JWKS_URL: jwksUrl,
+        OAUTH_TOKEN_URL: `http://${local(ports.auth)}/oauth/token`,
       },
     },
     {

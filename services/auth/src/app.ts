@@ -14,10 +14,13 @@ import {
 } from '@platform/service-kit';
 import { authRoutes } from './auth.routes.js';
 import { createAuthService } from './auth.service.js';
+import { createClientRegistry } from './client-registry.js';
+import { createClientTokens } from './client-tokens.js';
 import type { Config } from './config.js';
 import { createLoginFailuresRepository } from './login-failures.repository.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { migrations, SCHEMA } from './migrations.js';
+import { oauthTokenRoutes } from './oauth-token.routes.js';
 import { createPasswordHasher, type ScryptParameters } from './passwords.js';
 import { createRefreshTokensRepository } from './refresh-tokens.repository.js';
 import { type KeyRing, loadKeyRing } from './signing-keys.js';
@@ -38,6 +41,8 @@ export type AuthApp = HttpServer & { readonly readiness: Readiness; readonly key
 
 export async function buildApp(config: Config, dependencies: AppDependencies): Promise<AuthApp> {
   const { logger } = dependencies;
+  // before anything is opened: a bad registry stops the start, naming OAUTH_CLIENTS
+  const clients = createClientRegistry(config.OAUTH_CLIENTS);
   const keys = await loadKeyRing({
     dataDir: config.DATA_DIR,
     signingKeyFile: config.JWT_SIGNING_KEY_FILE,
@@ -85,6 +90,10 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   if (ownsPool) app.addHook('onClose', () => pool.end());
   await app.register(authRoutes, { service });
   await app.register(wellKnownRoutes, { keys, issuer: config.JWT_ISSUER });
+  await app.register(oauthTokenRoutes, {
+    clients,
+    tokens: createClientTokens(keys, { issuer: config.JWT_ISSUER, ttlSeconds: config.CLIENT_TOKEN_TTL_SECONDS }),
+  });
 
   return Object.assign(app, { readiness, keys });
 }

@@ -29,6 +29,13 @@ export const configSchema = Type.Object({
   LOGIN_FAILURE_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600, default: 900 }),
   /** Proxies in front that append X-Forwarded-For (the gateway): 1 in the platform, 0 if clients reach auth directly. */
   TRUST_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 10, default: 1 }),
+  /**
+   * The OAuth clients of POST /oauth/token (the platform's services), a JSON array of
+   * `{client_id, client_secret_sha256, audiences}`; usually OAUTH_CLIENTS_FILE. Unset: no client gets a token.
+   */
+  OAUTH_CLIENTS: Type.Optional(Type.String({ minLength: 1 })),
+  /** Lifetime of a service token from POST /oauth/token. */
+  CLIENT_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: MAX_ACCESS_TOKEN_TTL_SECONDS, default: 300 }),
 });
 
 export type Config = Static<typeof configSchema>;

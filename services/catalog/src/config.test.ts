@@ -12,7 +12,10 @@ describe('catalog config', () => {
       SEED_DEMO_DATA: true,
       JWKS_URL: 'http://127.0.0.1:8081/.well-known/jwks.json',
       JWT_ISSUER: 'http://localhost:8081',
-      JWT_AUDIENCE: 'platform-api',
+      SERVICE_TOKEN_AUDIENCE: 'catalog',
+      STOCK_CLIENTS: 'orders',
+      STOCK_HOLD_TTL_MS: 30_000,
+      STOCK_HOLD_SWEEP_INTERVAL_MS: 5_000,
       HOST: '0.0.0.0',
       SHUTDOWN_TIMEOUT_MS: 10_000,
     });
@@ -25,9 +28,17 @@ describe('catalog config', () => {
   });
 
   it('names each bad variable', () => {
-    const load = () => loadConfig(configSchema, { OPS_PORT: '-1', JWT_ISSUER: 'auth' });
+    const load = () =>
+      loadConfig(configSchema, {
+        OPS_PORT: '-1',
+        JWT_ISSUER: 'auth',
+        STOCK_CLIENTS: 'orders,,returns',
+        STOCK_HOLD_TTL_MS: '0',
+      });
     expect(load).toThrow(/DATABASE_URL is required/);
     expect(load).toThrow(/OPS_PORT must be >= 0/);
     expect(load).toThrow(/JWT_ISSUER must match/);
+    expect(load).toThrow(/STOCK_CLIENTS must match/);
+    expect(load).toThrow(/STOCK_HOLD_TTL_MS must be >= 100/);
   });
 });

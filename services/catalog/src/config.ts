@@ -13,9 +13,17 @@ export const configSchema = Type.Object({
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
   /** Inserts the demo products on start when they are missing; never touches existing rows. */
   SEED_DEMO_DATA: Type.Boolean({ default: true }),
+  /** Where the auth service publishes the keys its tokens are signed with. */
   JWKS_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8081/.well-known/jwks.json' }),
   JWT_ISSUER: Type.String({ pattern: '^https?://', default: 'http://localhost:8081' }),
-  JWT_AUDIENCE: Type.String({ minLength: 1, default: 'platform-api' }),
+  /** `aud` of the service tokens the stock RPCs accept (the auth service's client-credentials grant). */
+  SERVICE_TOKEN_AUDIENCE: Type.String({ minLength: 1, default: 'catalog' }),
+  /** OAuth clients allowed to reserve, confirm and release stock, comma-separated. */
+  STOCK_CLIENTS: Type.String({ pattern: '^[A-Za-z0-9._-]+(,[A-Za-z0-9._-]+)*$', default: 'orders' }),
+  /** How long ReserveStock holds stock for a ConfirmStock; an unconfirmed hold then expires and its stock is back. */
+  STOCK_HOLD_TTL_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
+  /** How often expired holds are looked for and released (by one replica at a time per hold). */
+  STOCK_HOLD_SWEEP_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 600_000, default: 5_000 }),
 });
 
 export type Config = Static<typeof configSchema>;

@@ -29,9 +29,11 @@ const lifecycle = new Lifecycle({
   exit: (code) => process.exit(listenFailed ? 1 : code),
 }).handleSignals();
 // closers run last-registered-first: the gRPC drain (health NOT_SERVING at once, in-flight calls finish), then the
-// ops server (answering /readyz 503 until then), the pool, and finally telemetry, which flushes the last spans
+// ops server (answering /readyz 503 until then), the hold sweeper, the pool, and finally telemetry, which flushes
+// the last spans
 lifecycle.onShutdown('telemetry', () => telemetry.shutdown());
 lifecycle.onShutdown('database pool', () => app.pool.end());
+lifecycle.onShutdown('stock hold sweeper', () => app.sweeper.stop());
 lifecycle.onShutdown('ops server', () => app.ops.close());
 lifecycle.onShutdown('grpc', () => app.grpc.shutdown(app.drainDeadlineMs));
 

@@ -46,4 +46,23 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX reservation_lines_product_id ON catalog.reservation_lines (product_id);
     `,
   },
+  {
+    version: 2,
+    name: 'holds that expire unless confirmed; stock callers are services',
+    sql: `
+      -- before this version the caller was an end user; now it is an OAuth client (the orders service)
+      ALTER TABLE catalog.reservations RENAME COLUMN user_id TO created_by;
+      ALTER TABLE catalog.reservations DROP CONSTRAINT reservations_status_check;
+      -- a reservation from before holds existed stood for good: it is a confirmed one
+      UPDATE catalog.reservations SET status = 'confirmed' WHERE status = 'reserved';
+      ALTER TABLE catalog.reservations
+        ADD COLUMN expires_at timestamptz,
+        ADD COLUMN confirmed_at timestamptz,
+        ADD CONSTRAINT reservations_status_check CHECK (status IN ('held', 'confirmed', 'released', 'expired')),
+        -- the sweeper and ConfirmStock race on a hold's expiry; the row lock decides, and the loser sees the result
+        ADD CONSTRAINT reservations_held_until CHECK (status <> 'held' OR expires_at IS NOT NULL);
+      -- what the sweeper scans: holds, oldest expiry first
+      CREATE INDEX reservations_held_expiry ON catalog.reservations (expires_at) WHERE status = 'held';
+    `,
+  },
 ];

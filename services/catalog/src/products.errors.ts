@@ -23,7 +23,7 @@ export class InsufficientStockError extends Error {
   }
 }
 
-/** The reservation id was used before with other lines (or by another user). */
+/** The reservation id was used before with other lines. */
 export class ReservationConflictError extends Error {
   override readonly name = 'ReservationConflictError';
   constructor(readonly reservationId: string) {
@@ -36,6 +36,22 @@ export class ReservationReleasedError extends Error {
   override readonly name = 'ReservationReleasedError';
   constructor(readonly reservationId: string) {
     super(`reservation ${JSON.stringify(reservationId)} was released`);
+  }
+}
+
+/** The hold was not confirmed in time; its stock is back and it can be neither confirmed nor reserved again. */
+export class ReservationExpiredError extends Error {
+  override readonly name = 'ReservationExpiredError';
+  constructor(readonly reservationId: string) {
+    super(`reservation ${JSON.stringify(reservationId)} has expired`);
+  }
+}
+
+/** No reservation has this id (ConfirmStock). */
+export class ReservationNotFoundError extends Error {
+  override readonly name = 'ReservationNotFoundError';
+  constructor(readonly reservationId: string) {
+    super(`reservation ${JSON.stringify(reservationId)} does not exist`);
   }
 }
 

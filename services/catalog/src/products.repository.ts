@@ -1,6 +1,6 @@
 // Storage of products and stock reservations in the `catalog` schema: the only module that runs SQL. Every
-// stock change happens in one transaction that locks product rows in id order, so concurrent reservations neither
-// oversell nor deadlock.
+// stock change happens in one transaction that locks product rows in id order (after any reservation rows it
+// needs), so concurrent reservations, confirmations, releases and expiries neither oversell nor deadlock.
 import { inTransaction, type Pool, type PoolClient } from '@platform/service-kit';
 import { StorageUnavailableError } from './products.errors.js';
 
@@ -29,10 +29,19 @@ export interface ReservedLine {
   currency: string;
 }
 
+/**
+ * held: stock taken until expiresAt; confirmed: taken until released; released, expired: stock back (final).
+ * A hold past its expiry reads as expired even before the sweeper has given its stock back.
+ */
+export type ReservationStatus = 'held' | 'confirmed' | 'released' | 'expired';
+
 export interface Reservation {
   id: string;
-  userId: string;
-  status: 'reserved' | 'released';
+  /** Who made it: the OAuth client (a user id for reservations from before holds existed). */
+  createdBy: string;
+  status: ReservationStatus;
+  /** While held: when the hold expires. */
+  expiresAt: Date | undefined;
   /** In the order of the request that made it; empty for an id that was released before it was ever reserved. */
   lines: ReservedLine[];
 }
@@ -43,6 +52,15 @@ export type ReserveOutcome =
   | { kind: 'exists'; reservation: Reservation }
   | { kind: 'unknown-product'; productId: string }
   | { kind: 'insufficient-stock'; productId: string; requested: number; available: number };
+
+export type ConfirmOutcome = 'confirmed' | 'already-confirmed' | 'expired' | 'released' | 'unknown';
+
+/** Which expired holds to give back: the oldest first, at most `limit`, optionally only those touching some rows. */
+export interface ExpiredHoldsFilter {
+  limit: number;
+  productIds?: readonly string[];
+  reservationIds?: readonly string[];
+}
 
 interface ProductRow {
   id: string;
@@ -122,21 +140,29 @@ export class ProductsRepository {
   }
 
   /**
-   * Takes the stock for every line, or nothing. The reservation row is claimed first: a concurrent request with
-   * the same id waits on it and then sees this one's result. Product rows are locked in id order, the same order
-   * release uses, so two reservations over the same products cannot deadlock. Product ids must be UUIDs and
-   * appear once each.
+   * Takes the stock for every line, or nothing, and holds it for `holdMs` (by the database's clock). The
+   * reservation row is claimed first: a concurrent request with the same id waits on it and then sees this one's
+   * result. Product rows are locked in id order, as everywhere, so two reservations over the same products cannot
+   * deadlock. Product ids must be UUIDs and appear once each.
    */
-  reserve(reservationId: string, userId: string, lines: readonly StockRequest[]): Promise<ReserveOutcome> {
+  reserve(
+    reservationId: string,
+    createdBy: string,
+    lines: readonly StockRequest[],
+    holdMs: number,
+  ): Promise<ReserveOutcome> {
     return this.run(async () => {
       try {
         return await inTransaction(this.pool, async (client) => {
-          const claimed = await client.query(
-            `INSERT INTO catalog.reservations (id, user_id, status) VALUES ($1, $2, 'reserved')
-             ON CONFLICT (id) DO NOTHING`,
-            [reservationId, userId],
+          const claimed = await client.query<{ expires_at: Date }>(
+            `INSERT INTO catalog.reservations (id, created_by, status, expires_at)
+             VALUES ($1, $2, 'held', now() + $3 * interval '1 millisecond')
+             ON CONFLICT (id) DO NOTHING
+             RETURNING expires_at`,
+            [reservationId, createdBy, holdMs],
           );
-          if (claimed.rowCount === 0) {
+          const expiresAt = claimed.rows[0]?.expires_at;
+          if (expiresAt === undefined) {
             const reservation = await readReservation(client, reservationId);
             if (!reservation) throw new Error(`reservation ${reservationId} conflicted but cannot be read`);
             return { kind: 'exists', reservation } as const;
@@ -196,7 +222,7 @@ export class ProductsRepository {
           );
           return {
             kind: 'reserved',
-            reservation: { id: reservationId, userId, status: 'reserved', lines: reserved },
+            reservation: { id: reservationId, createdBy, status: 'held', expiresAt, lines: reserved },
           } as const;
         });
       } catch (error) {
@@ -207,36 +233,82 @@ export class ProductsRepository {
   }
 
   /**
-   * Puts a reservation's stock back once. An id never reserved is recorded as released, so a reservation still
-   * in flight (a caller compensating after a timeout) cannot take stock after its release. Returns true when this
-   * call put stock back; false when the id was unknown, already released, or belongs to another user.
+   * held -> confirmed, only while the hold has not expired by the database's clock. The sweeper takes the same row
+   * lock to expire a hold, so of a confirmation and an expiry exactly one happens.
    */
-  release(reservationId: string, userId: string): Promise<boolean> {
+  confirm(reservationId: string): Promise<ConfirmOutcome> {
+    return this.run(async () => {
+      const confirmed = await this.pool.query(
+        `UPDATE catalog.reservations SET status = 'confirmed', confirmed_at = now(), expires_at = NULL
+         WHERE id = $1 AND status = 'held' AND expires_at > now()`,
+        [reservationId],
+      );
+      if (confirmed.rowCount === 1) return 'confirmed';
+      const { rows } = await this.pool.query<{ status: ReservationStatus }>(
+        `SELECT ${EFFECTIVE_STATUS} AS status FROM catalog.reservations WHERE id = $1`,
+        [reservationId],
+      );
+      const status = rows[0]?.status;
+      if (status === undefined) return 'unknown';
+      if (status === 'confirmed') return 'already-confirmed';
+      // 'held' here means it was confirmed or expired between the two statements: read as what it became next time
+      return status === 'released' ? 'released' : 'expired';
+    });
+  }
+
+  /**
+   * Puts a held or confirmed reservation's stock back once. An id never reserved is recorded as released, so a
+   * reservation still in flight (a caller compensating after a timeout) cannot take stock after its release.
+   * Returns true when this call put stock back; false when the id was unknown, expired or already released.
+   */
+  release(reservationId: string, releasedBy: string): Promise<boolean> {
     return this.run(() =>
       inTransaction(this.pool, async (client) => {
         const tombstone = await client.query(
-          `INSERT INTO catalog.reservations (id, user_id, status, released_at) VALUES ($1, $2, 'released', now())
+          `INSERT INTO catalog.reservations (id, created_by, status, released_at) VALUES ($1, $2, 'released', now())
            ON CONFLICT (id) DO NOTHING`,
-          [reservationId, userId],
+          [reservationId, releasedBy],
         );
         if (tombstone.rowCount === 1) return false;
         const marked = await client.query(
-          `UPDATE catalog.reservations SET status = 'released', released_at = now()
-           WHERE id = $1 AND user_id = $2 AND status = 'reserved'`,
-          [reservationId, userId],
-        );
-        if (marked.rowCount !== 1) return false;
-        const { rows } = await client.query<{ product_id: string; quantity: number }>(
-          `SELECT product_id, quantity FROM catalog.reservation_lines WHERE reservation_id = $1 ORDER BY product_id`,
+          `UPDATE catalog.reservations SET status = 'released', released_at = now(), expires_at = NULL
+           WHERE id = $1 AND status IN ('held', 'confirmed')`,
           [reservationId],
         );
-        for (const row of rows) {
-          await client.query(`UPDATE catalog.products SET stock = stock + $2, updated_at = now() WHERE id = $1`, [
-            row.product_id,
-            row.quantity,
-          ]);
-        }
+        if (marked.rowCount !== 1) return false;
+        await restock(client, [reservationId]);
         return true;
+      }),
+    );
+  }
+
+  /**
+   * Gives back the stock of holds past their expiry: held -> expired. Rows another transaction holds (a
+   * confirmation, a release, another replica's sweep) are skipped rather than waited for, so replicas sweep side by
+   * side and a sweep never blocks a placement. Returns how many holds expired.
+   */
+  expireHolds({ limit, productIds, reservationIds }: ExpiredHoldsFilter): Promise<number> {
+    return this.run(() =>
+      inTransaction(this.pool, async (client) => {
+        const { rows } = await client.query<{ id: string }>(
+          `SELECT r.id FROM catalog.reservations r
+           WHERE r.status = 'held' AND r.expires_at <= now()
+             AND ($2::text[] IS NULL OR r.id = ANY($2::text[]))
+             AND ($3::uuid[] IS NULL OR EXISTS (
+               SELECT 1 FROM catalog.reservation_lines l WHERE l.reservation_id = r.id AND l.product_id = ANY($3::uuid[])))
+           ORDER BY r.expires_at
+           LIMIT $1
+           FOR UPDATE OF r SKIP LOCKED`,
+          [limit, reservationIds ?? null, productIds ?? null],
+        );
+        const ids = rows.map((row) => row.id);
+        if (ids.length === 0) return 0;
+        await client.query(
+          `UPDATE catalog.reservations SET status = 'expired', released_at = now() WHERE id = ANY($1::text[])`,
+          [ids],
+        );
+        await restock(client, ids);
+        return ids.length;
       }),
     );
   }
@@ -252,9 +324,12 @@ export class ProductsRepository {
   }
 }
 
+/** A hold past its expiry is expired, whether or not the sweeper got to it yet. */
+const EFFECTIVE_STATUS = `CASE WHEN status = 'held' AND expires_at <= now() THEN 'expired' ELSE status END`;
+
 async function readReservation(client: PoolClient, id: string): Promise<Reservation | undefined> {
-  const { rows } = await client.query<{ user_id: string; status: Reservation['status'] }>(
-    'SELECT user_id, status FROM catalog.reservations WHERE id = $1',
+  const { rows } = await client.query<{ created_by: string; status: ReservationStatus; expires_at: Date | null }>(
+    `SELECT created_by, ${EFFECTIVE_STATUS} AS status, expires_at FROM catalog.reservations WHERE id = $1`,
     [id],
   );
   const row = rows[0];
@@ -271,8 +346,9 @@ async function readReservation(client: PoolClient, id: string): Promise<Reservat
   );
   return {
     id,
-    userId: row.user_id,
+    createdBy: row.created_by,
     status: row.status,
+    expiresAt: row.status === 'held' ? (row.expires_at ?? undefined) : undefined,
     lines: lines.rows.map((line) => ({
       productId: line.product_id,
       quantity: line.quantity,
@@ -280,6 +356,24 @@ async function readReservation(client: PoolClient, id: string): Promise<Reservat
       currency: line.currency,
     })),
   };
+}
+
+/** Adds the lines of the reservations back to stock, locking the product rows in id order first. */
+async function restock(client: PoolClient, reservationIds: readonly string[]): Promise<void> {
+  const { rows } = await client.query<{ product_id: string; quantity: string }>(
+    `SELECT product_id, sum(quantity) AS quantity FROM catalog.reservation_lines
+     WHERE reservation_id = ANY($1::text[]) GROUP BY product_id ORDER BY product_id`,
+    [reservationIds],
+  );
+  if (rows.length === 0) return;
+  const productIds = rows.map((row) => row.product_id);
+  await client.query('SELECT id FROM catalog.products WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [productIds]);
+  await client.query(
+    `UPDATE catalog.products AS product SET stock = product.stock + back.quantity, updated_at = now()
+     FROM unnest($1::uuid[], $2::int[]) AS back (product_id, quantity)
+     WHERE product.id = back.product_id`,
+    [productIds, rows.map((row) => Number(row.quantity))],
+  );
 }
 
 // SQLSTATE classes 08 (connection exception), 53 (insufficient resources), 57P0x (server shutting down) and

@@ -1,10 +1,12 @@
-// The catalog's rules: what a well-formed request is, when a reservation may be repeated, and what each refusal
-// means. Storage is the repository's; transport is catalog.grpc.ts's.
+// The catalog's rules: what a well-formed request is, when a reservation may be repeated, how long stock is held
+// for a confirmation, and what each refusal means. Storage is the repository's; transport is catalog.grpc.ts's.
 import {
   InsufficientStockError,
   InvalidRequestError,
   ProductNotFoundError,
   ReservationConflictError,
+  ReservationExpiredError,
+  ReservationNotFoundError,
   ReservationReleasedError,
 } from './products.errors.js';
 import type {
@@ -21,11 +23,27 @@ const PRODUCT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 export const MAX_RESERVATION_ID_LENGTH = 200;
 export const MAX_LINES = 100;
 const MAX_QUANTITY = 2_147_483_647;
+/** Expired holds given back per transaction: bounds how long one sweep holds its locks. */
+const EXPIRY_BATCH = 100;
 
 export const isProductId = (value: string): boolean => PRODUCT_ID.test(value);
 
+export interface StockHold {
+  lines: ReservedLine[];
+  /** When the hold expires unless confirmed; undefined once it is confirmed. */
+  expiresAt: Date | undefined;
+}
+
+export interface ProductsServiceOptions {
+  /** How long a reservation holds its stock for a confirmation. */
+  holdMs: number;
+}
+
 export class ProductsService {
-  constructor(private readonly products: ProductsRepository) {}
+  constructor(
+    private readonly products: ProductsRepository,
+    private readonly options: ProductsServiceOptions,
+  ) {}
 
   /** Every product, ordered by sku. */
   listProducts(): Promise<Product[]> {
@@ -40,21 +58,28 @@ export class ProductsService {
   }
 
   /**
-   * Reserves every line for `userId`, all or nothing. Repeating a reservation id with the same lines returns the
-   * reservation as first made (prices then, nothing reserved again).
+   * Holds every line for `clientId`, all or nothing, until confirmed or expired. Repeating a reservation id with
+   * the same lines returns the reservation as first made (prices then, nothing reserved again).
    */
-  async reserveStock(userId: string, reservationId: string, lines: readonly StockRequest[]): Promise<ReservedLine[]> {
+  async reserveStock(clientId: string, reservationId: string, lines: readonly StockRequest[]): Promise<StockHold> {
     const requested = validateReservation(reservationId, lines);
     // unknown products are answered without a transaction; they could never be reserved
     const malformed = requested.find((line) => !isProductId(line.productId));
     if (malformed) throw new ProductNotFoundError(malformed.productId);
 
-    const outcome = await this.products.reserve(reservationId, userId, requested);
+    let outcome = await this.products.reserve(reservationId, clientId, requested, this.options.holdMs);
+    if (outcome.kind === 'insufficient-stock') {
+      // expired holds not swept yet still count against stock: give those of these products back, then look again
+      const productIds = requested.map((line) => line.productId);
+      if ((await this.products.expireHolds({ limit: EXPIRY_BATCH, productIds })) > 0) {
+        outcome = await this.products.reserve(reservationId, clientId, requested, this.options.holdMs);
+      }
+    }
     switch (outcome.kind) {
       case 'reserved':
-        return outcome.reservation.lines;
+        return { lines: outcome.reservation.lines, expiresAt: outcome.reservation.expiresAt };
       case 'exists':
-        return repeated(outcome.reservation, userId, requested);
+        return repeated(outcome.reservation, requested);
       case 'unknown-product':
         throw new ProductNotFoundError(outcome.productId);
       case 'insufficient-stock':
@@ -62,12 +87,42 @@ export class ProductsService {
     }
   }
 
+  /** Makes a hold permanent. True when this call confirmed it; false when it was confirmed already. */
+  async confirmStock(reservationId: string): Promise<boolean> {
+    validateReservationId(reservationId);
+    const outcome = await this.products.confirm(reservationId);
+    switch (outcome) {
+      case 'confirmed':
+        return true;
+      case 'already-confirmed':
+        return false;
+      case 'unknown':
+        throw new ReservationNotFoundError(reservationId);
+      case 'released':
+        throw new ReservationReleasedError(reservationId);
+      case 'expired':
+        // its stock goes back now rather than at the next sweep
+        await this.products.expireHolds({ limit: 1, reservationIds: [reservationId] });
+        throw new ReservationExpiredError(reservationId);
+    }
+  }
+
   /** True when this call put the reservation's stock back; false when there was nothing (more) to release. */
-  async releaseStock(userId: string, reservationId: string): Promise<boolean> {
+  async releaseStock(clientId: string, reservationId: string): Promise<boolean> {
     if (reservationId === '') throw new InvalidRequestError('reservation_id is required');
     // an over-long id can never have been reserved
     if (reservationId.length > MAX_RESERVATION_ID_LENGTH) return false;
-    return this.products.release(reservationId, userId);
+    return this.products.release(reservationId, clientId);
+  }
+
+  /** Gives back the stock of every hold past its expiry; returns how many expired. */
+  async expireHolds(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const expired = await this.products.expireHolds({ limit: EXPIRY_BATCH });
+      total += expired;
+      if (expired < EXPIRY_BATCH) return total;
+    }
   }
 
   /** Fills an empty catalog with `products`; a catalog that has any product is left alone. */
@@ -76,11 +131,15 @@ export class ProductsService {
   }
 }
 
-function validateReservation(reservationId: string, lines: readonly StockRequest[]): StockRequest[] {
+function validateReservationId(reservationId: string): void {
   if (reservationId === '') throw new InvalidRequestError('reservation_id is required');
   if (reservationId.length > MAX_RESERVATION_ID_LENGTH) {
     throw new InvalidRequestError(`reservation_id is longer than ${MAX_RESERVATION_ID_LENGTH} characters`);
   }
+}
+
+function validateReservation(reservationId: string, lines: readonly StockRequest[]): StockRequest[] {
+  validateReservationId(reservationId);
   if (lines.length === 0) throw new InvalidRequestError('lines must not be empty');
   if (lines.length > MAX_LINES) throw new InvalidRequestError(`at most ${MAX_LINES} lines are allowed`);
   const seen = new Set<string>();
@@ -100,12 +159,11 @@ function validateReservation(reservationId: string, lines: readonly StockRequest
 }
 
 /** The answer to a reservation id seen before: the first result when the request is the same, else a refusal. */
-function repeated(reservation: Reservation, userId: string, requested: readonly StockRequest[]): ReservedLine[] {
-  // another user's reservation is not theirs to read, so it is only "taken", whatever its state
-  if (reservation.userId !== userId) throw new ReservationConflictError(reservation.id);
+function repeated(reservation: Reservation, requested: readonly StockRequest[]): StockHold {
   if (reservation.status === 'released') throw new ReservationReleasedError(reservation.id);
+  if (reservation.status === 'expired') throw new ReservationExpiredError(reservation.id);
   if (!sameLines(reservation.lines, requested)) throw new ReservationConflictError(reservation.id);
-  return reservation.lines;
+  return { lines: reservation.lines, expiresAt: reservation.expiresAt };
 }
 
 function sameLines(reserved: readonly ReservedLine[], requested: readonly StockRequest[]): boolean {

@@ -41,7 +41,10 @@ describe.each(testDatabaseKinds())('catalog app on %s', (kind) => {
       // nothing here verifies a token, so no issuer needs to be reachable
       JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
       JWT_ISSUER: 'http://localhost:8081',
-      JWT_AUDIENCE: 'platform-api',
+      SERVICE_TOKEN_AUDIENCE: 'catalog',
+      STOCK_CLIENTS: 'orders',
+      STOCK_HOLD_TTL_MS: 30_000,
+      STOCK_HOLD_SWEEP_INTERVAL_MS: 5_000,
       SHUTDOWN_TIMEOUT_MS: 4_000,
     };
   }, 120_000);

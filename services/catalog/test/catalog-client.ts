@@ -1,5 +1,5 @@
 // A real grpc-js client of a running catalog for the tests: the generated contracts client, with each call as a
-// promise and the caller's token as `authorization` metadata.
+// promise and the caller's (service) token as `authorization` metadata.
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { catalogV1, healthV1 } from '@platform/contracts';
 
@@ -14,6 +14,7 @@ export interface CatalogTestClient {
   listProducts(): Promise<catalogV1.ListProductsResponse>;
   getProduct(id: string): Promise<catalogV1.GetProductResponse>;
   reserveStock(request: catalogV1.ReserveStockRequest, token?: string): Promise<catalogV1.ReserveStockResponse>;
+  confirmStock(reservationId: string, token?: string): Promise<catalogV1.ConfirmStockResponse>;
   releaseStock(reservationId: string, token?: string): Promise<catalogV1.ReleaseStockResponse>;
   health(service: string): Promise<healthV1.HealthCheckResponse_ServingStatus>;
   close(): void;
@@ -39,6 +40,7 @@ export function connectCatalog(address: string): CatalogTestClient {
     listProducts: () => call(catalog.listProducts.bind(catalog), {}),
     getProduct: (id) => call(catalog.getProduct.bind(catalog), { id }),
     reserveStock: (request, token) => call(catalog.reserveStock.bind(catalog), request, token),
+    confirmStock: (reservationId, token) => call(catalog.confirmStock.bind(catalog), { reservationId }, token),
     releaseStock: (reservationId, token) => call(catalog.releaseStock.bind(catalog), { reservationId }, token),
     health: async (service) => (await call(health.check.bind(health), { service })).status,
     close() {

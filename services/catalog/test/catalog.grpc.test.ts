@@ -1,5 +1,6 @@
 // CatalogService over real grpc-js clients against the built app, on the embedded PGlite server and (when
-// TEST_DATABASE_URL is set) a real PostgreSQL: reads, the status codes of catalog.proto, and stock reservations.
+// TEST_DATABASE_URL is set) a real PostgreSQL: reads, the status codes of catalog.proto, who may change stock, and
+// stock holds, confirmations and releases.
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { startTestIssuer, type TestIssuer } from '@platform/auth-kit/testing';
@@ -18,7 +19,8 @@ describe.each(testDatabaseKinds())('CatalogService on %s', (kind) => {
   let token: string;
 
   beforeAll(async () => {
-    [database, issuer] = await Promise.all([openTestDatabase(kind), startTestIssuer()]);
+    // the auth service's client-credentials tokens for catalog: audience catalog, typ at+jwt, client_id = sub
+    [database, issuer] = await Promise.all([openTestDatabase(kind), startTestIssuer({ audience: 'catalog' })]);
     app = await buildApp(
       {
         HOST: '127.0.0.1',
@@ -28,14 +30,18 @@ describe.each(testDatabaseKinds())('CatalogService on %s', (kind) => {
         SEED_DEMO_DATA: true,
         JWKS_URL: issuer.jwksUrl,
         JWT_ISSUER: issuer.issuer,
-        JWT_AUDIENCE: issuer.audience,
+        SERVICE_TOKEN_AUDIENCE: issuer.audience,
+        STOCK_CLIENTS: 'orders,returns',
+        STOCK_HOLD_TTL_MS: 60_000,
+        // expiry is driven by the tests (expired holds are made by moving expires_at), not by the clock
+        STOCK_HOLD_SWEEP_INTERVAL_MS: 600_000,
         SHUTDOWN_TIMEOUT_MS: 2_000,
       },
       { logger: createLogger({ service: 'catalog', level: 'silent' }) },
     );
     const { grpcPort } = await app.listen();
     client = connectCatalog(`127.0.0.1:${grpcPort}`);
-    token = issuer.sign({ sub: 'user-1' });
+    token = serviceToken('orders');
   }, 120_000);
 
   afterAll(async () => {
@@ -56,6 +62,20 @@ describe.each(testDatabaseKinds())('CatalogService on %s', (kind) => {
   }
 
   const stockOf = async (id: string) => (await client.getProduct(id)).product?.stock;
+  const serviceToken = (clientId: string, claims: Record<string, unknown> = {}) =>
+    issuer.sign({ sub: clientId, client_id: clientId, roles: undefined, ...claims }, { typ: 'at+jwt' });
+  /** One sweep of the app's own sweeper, now: stopping waits for a running one, starting sweeps at once. */
+  const sweepNow = async () => {
+    await app.sweeper.stop();
+    app.sweeper.start();
+    await app.sweeper.stop();
+    app.sweeper.start();
+  };
+  /** What the sweeper would find once a hold's time is up, without waiting for it. */
+  const expire = (reservationId: string) =>
+    app.pool.query(`UPDATE catalog.reservations SET expires_at = now() - interval '1 second' WHERE id = $1`, [
+      reservationId,
+    ]);
 
   describe('reading', () => {
     it('lists the demo products, ordered by sku', async () => {
@@ -97,27 +117,126 @@ describe.each(testDatabaseKinds())('CatalogService on %s', (kind) => {
     });
   });
 
-  describe('authentication of the stock RPCs', () => {
-    it('answers UNAUTHENTICATED without a token, and with a token of another audience or expired', async () => {
+  describe('who may change stock', () => {
+    it('answers UNAUTHENTICATED without a token, with an end user’s token, or with a bad service token', async () => {
       const productId = await addProduct(5);
       const request = { reservationId: randomUUID(), lines: [{ productId, quantity: 1 }] };
-      const rejected = [
-        undefined,
-        'not-a-jwt',
-        issuer.sign({ aud: 'another-api' }),
-        issuer.sign({}, { expiresInSeconds: -120 }),
-      ];
-      for (const bad of rejected) {
-        await expect(client.reserveStock(request, bad)).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
-        await expect(client.releaseStock(request.reservationId, bad)).rejects.toMatchObject({
-          code: status.UNAUTHENTICATED,
-        });
+      const users = await startTestIssuer();
+      try {
+        const rejected = [
+          undefined,
+          'not-a-jwt',
+          // a user's access token, as the gateway forwards it: platform-api audience, signed by a key catalog trusts
+          // for nothing else
+          users.sign({ sub: 'user-1', roles: ['user'] }),
+          // a token of the right issuer that is not a client-credentials token
+          issuer.sign({ sub: 'user-1', roles: ['user'] }),
+          issuer.sign({ sub: 'orders', client_id: 'orders', aud: 'platform-api' }, { typ: 'at+jwt' }),
+          serviceToken('orders', { exp: Math.floor(Date.now() / 1000) - 120 }),
+          serviceToken('orders', { sub: 'someone-else' }),
+        ];
+        for (const bad of rejected) {
+          await expect(client.reserveStock(request, bad)).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
+          await expect(client.confirmStock(request.reservationId, bad)).rejects.toMatchObject({
+            code: status.UNAUTHENTICATED,
+          });
+          await expect(client.releaseStock(request.reservationId, bad)).rejects.toMatchObject({
+            code: status.UNAUTHENTICATED,
+          });
+        }
+      } finally {
+        await users.close();
       }
       expect(await stockOf(productId)).toBe(5);
     });
 
+    it('answers PERMISSION_DENIED to a valid service token of a client not in STOCK_CLIENTS', async () => {
+      const productId = await addProduct(5);
+      const request = { reservationId: randomUUID(), lines: [{ productId, quantity: 1 }] };
+      const intruder = serviceToken('reports');
+      await expect(client.reserveStock(request, intruder)).rejects.toMatchObject({ code: status.PERMISSION_DENIED });
+      await expect(client.releaseStock(request.reservationId, intruder)).rejects.toMatchObject({
+        code: status.PERMISSION_DENIED,
+      });
+      expect(await stockOf(productId)).toBe(5);
+      // every client of the list is let in
+      await client.reserveStock(request, serviceToken('returns'));
+      expect(await stockOf(productId)).toBe(4);
+    });
+
     it('lets reads through without a token', async () => {
       await expect(client.listProducts()).resolves.toBeDefined();
+    });
+  });
+
+  describe('holding and confirming', () => {
+    it('holds stock until expires_at, confirms it, and keeps it taken until released', async () => {
+      const productId = await addProduct(10);
+      const reservationId = randomUUID();
+      const before = Date.now();
+      const held = await client.reserveStock({ reservationId, lines: [{ productId, quantity: 3 }] }, token);
+      // the hold lasts STOCK_HOLD_TTL_MS (60 s here), by the database's clock
+      expect(held.expiresAt!.getTime()).toBeGreaterThan(before + 50_000);
+      expect(held.expiresAt!.getTime()).toBeLessThan(Date.now() + 70_000);
+      expect(await stockOf(productId)).toBe(7);
+
+      expect(await client.confirmStock(reservationId, token)).toEqual({ confirmed: true });
+      expect(await client.confirmStock(reservationId, token)).toEqual({ confirmed: false });
+      expect(await stockOf(productId)).toBe(7);
+      // a repeat of the reservation now answers as confirmed: no expiry any more
+      const repeat = await client.reserveStock({ reservationId, lines: [{ productId, quantity: 3 }] }, token);
+      expect(repeat.expiresAt).toBeUndefined();
+      expect(repeat.lines).toEqual(held.lines);
+
+      // a confirmed reservation does not expire, whatever its old expiry said
+      await expire(reservationId);
+      await sweepNow();
+      expect(await stockOf(productId)).toBe(7);
+
+      expect(await client.releaseStock(reservationId, token)).toEqual({ released: true });
+      expect(await stockOf(productId)).toBe(10);
+      await expect(client.confirmStock(reservationId, token)).rejects.toMatchObject({
+        code: status.FAILED_PRECONDITION,
+      });
+    });
+
+    it('refuses to confirm an expired hold, gives its stock back, and refuses its id for good', async () => {
+      const productId = await addProduct(10);
+      const reservationId = randomUUID();
+      await client.reserveStock({ reservationId, lines: [{ productId, quantity: 4 }] }, token);
+      expect(await stockOf(productId)).toBe(6);
+      await expire(reservationId);
+
+      await expect(client.confirmStock(reservationId, token)).rejects.toMatchObject({
+        code: status.FAILED_PRECONDITION,
+      });
+      // the failed confirmation did not wait for the sweeper
+      expect(await stockOf(productId)).toBe(10);
+      await expect(
+        client.reserveStock({ reservationId, lines: [{ productId, quantity: 4 }] }, token),
+      ).rejects.toMatchObject({ code: status.FAILED_PRECONDITION });
+      expect(await client.releaseStock(reservationId, token)).toEqual({ released: false });
+      expect(await stockOf(productId)).toBe(10);
+    });
+
+    it('answers NOT_FOUND to a confirmation of an id never reserved, INVALID_ARGUMENT to an empty one', async () => {
+      await expect(client.confirmStock(randomUUID(), token)).rejects.toMatchObject({ code: status.NOT_FOUND });
+      await expect(client.confirmStock('', token)).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    });
+
+    it('takes stock from expired holds not swept yet instead of answering not enough stock', async () => {
+      const productId = await addProduct(5);
+      const abandoned = randomUUID();
+      await client.reserveStock({ reservationId: abandoned, lines: [{ productId, quantity: 5 }] }, token);
+      await expire(abandoned);
+      expect(await stockOf(productId)).toBe(0);
+
+      const next = await client.reserveStock(
+        { reservationId: randomUUID(), lines: [{ productId, quantity: 2 }] },
+        token,
+      );
+      expect(next.lines[0]?.quantity).toBe(2);
+      expect(await stockOf(productId)).toBe(3);
     });
   });
 
@@ -142,6 +261,7 @@ describe.each(testDatabaseKinds())('CatalogService on %s', (kind) => {
           { productId: dear, quantity: 3, unitPriceCents: 9900, currency: 'EUR' },
           { productId: cheap, quantity: 2, unitPriceCents: 250, currency: 'EUR' },
         ],
+        expiresAt: expect.any(Date),
       });
       expect([await stockOf(dear), await stockOf(cheap)]).toEqual([7, 8]);
 
@@ -176,27 +296,14 @@ describe.each(testDatabaseKinds())('CatalogService on %s', (kind) => {
       expect(await stockOf(productId)).toBe(45);
     });
 
-    it('answers ALREADY_EXISTS for a reservation id reused with other lines or by another user', async () => {
+    it('answers ALREADY_EXISTS for a reservation id reused with other lines', async () => {
       const productId = await addProduct(10);
       const reservationId = randomUUID();
       await client.reserveStock({ reservationId, lines: [{ productId, quantity: 1 }] }, token);
       await expect(
         client.reserveStock({ reservationId, lines: [{ productId, quantity: 2 }] }, token),
       ).rejects.toMatchObject({ code: status.ALREADY_EXISTS });
-      await expect(
-        client.reserveStock({ reservationId, lines: [{ productId, quantity: 1 }] }, issuer.sign({ sub: 'user-2' })),
-      ).rejects.toMatchObject({ code: status.ALREADY_EXISTS });
       expect(await stockOf(productId)).toBe(9);
-    });
-
-    it('does not let another user release a reservation', async () => {
-      const productId = await addProduct(10);
-      const reservationId = randomUUID();
-      await client.reserveStock({ reservationId, lines: [{ productId, quantity: 3 }] }, token);
-      expect(await client.releaseStock(reservationId, issuer.sign({ sub: 'user-2' }))).toEqual({ released: false });
-      expect(await stockOf(productId)).toBe(7);
-      expect(await client.releaseStock(reservationId, token)).toEqual({ released: true });
-      expect(await stockOf(productId)).toBe(10);
     });
 
     it('releases an unknown reservation with released=false and then refuses to reserve under that id', async () => {
@@ -270,6 +377,9 @@ describe.each(testDatabaseKinds())('CatalogService on %s', (kind) => {
         await expect(client.reserveStock(request, token)).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
       }
       await expect(client.releaseStock('', token)).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+      await expect(client.confirmStock('r'.repeat(201), token)).rejects.toMatchObject({
+        code: status.INVALID_ARGUMENT,
+      });
       expect(await stockOf(productId)).toBe(10);
     });
   });

@@ -1,5 +1,6 @@
-// Builds the orders service from its config: storage (migrated), the catalog channel, the gRPC server and the ops
-// HTTP server. Nothing listens until listen(); importing this module starts nothing.
+// Builds the orders service from its config: storage (migrated), the service token and the catalog channel, the
+// gRPC server, the recovery loop and the ops HTTP server. Nothing listens or runs until listen(); importing this
+// module starts nothing.
 import { ordersV1 } from '@platform/contracts';
 import {
   createGrpcServer,
@@ -21,6 +22,8 @@ import { migrations, ORDERS_SCHEMA } from './migrations.js';
 import { createOrdersGrpc } from './orders.grpc.js';
 import { OrdersRepository } from './orders.repository.js';
 import { OrdersService } from './orders.service.js';
+import { createPlacementRecovery, type PlacementRecovery } from './placement-recovery.js';
+import { createServiceTokens } from './service-token.js';
 
 export type AppConfig = Pick<
   Config,
@@ -33,6 +36,11 @@ export type AppConfig = Pick<
   | 'JWT_ISSUER'
   | 'JWT_AUDIENCE'
   | 'GRPC_DEADLINE_MS'
+  | 'OAUTH_TOKEN_URL'
+  | 'OAUTH_CLIENT_ID'
+  | 'OAUTH_CLIENT_SECRET'
+  | 'PLACEMENT_LEASE_MS'
+  | 'RECOVERY_INTERVAL_MS'
   | 'SHUTDOWN_TIMEOUT_MS'
 >;
 
@@ -42,7 +50,11 @@ export interface App {
   readiness: Readiness;
   metrics: Metrics;
   catalog: CatalogClient;
-  /** Binds the gRPC and ops ports (0 = any free port) and returns the bound ones. */
+  /** The rules; recover() settles unfinished orders at once (the recovery loop calls it on its interval). */
+  service: OrdersService;
+  /** Settles orders whose placement or cancel did not finish; runs from listen() until closed. */
+  recovery: PlacementRecovery;
+  /** Binds the gRPC and ops ports (0 = any free port), starts the recovery loop, and returns the bound ports. */
   listen(): Promise<{ grpcPort: number; opsPort: number }>;
   /** What shutdown closes, in the order it closes them; main.ts hands each to the Lifecycle. */
   readonly closers: readonly { name: string; close: () => Promise<void> | void }[];
@@ -60,20 +72,27 @@ export async function buildApp(config: AppConfig, { logger }: { logger: Logger }
   }
 
   const metrics = createMetrics('orders');
+  const tokens = createServiceTokens({
+    tokenUrl: config.OAUTH_TOKEN_URL,
+    clientId: config.OAUTH_CLIENT_ID,
+    clientSecret: config.OAUTH_CLIENT_SECRET,
+    timeoutMs: config.GRPC_DEADLINE_MS,
+  });
   const catalog = createCatalogClient({
     address: config.CATALOG_ADDR,
     deadlineMs: config.GRPC_DEADLINE_MS,
     metrics,
+    tokens,
   });
   const service = new OrdersService({
     repository: new OrdersRepository(pool),
     catalog,
     logger,
-    // a placement takes at most the catalog deadline plus a few bounded database calls (5 s statement timeout)
-    pendingLeaseMs: config.GRPC_DEADLINE_MS + 30_000,
-    // long enough for a concurrent placement's catalog call, short enough to answer inside a client's deadline
-    pendingWaitMs: config.GRPC_DEADLINE_MS + 1_000,
+    leaseMs: config.PLACEMENT_LEASE_MS,
+    // long enough for a concurrent placement's two catalog calls, short enough to answer inside a client's deadline
+    pendingWaitMs: 2 * config.GRPC_DEADLINE_MS + 1_000,
   });
+  const recovery = createPlacementRecovery({ service, intervalMs: config.RECOVERY_INTERVAL_MS, logger });
   const identity = createCallerIdentity({
     jwksUrl: config.JWKS_URL,
     issuer: config.JWT_ISSUER,
@@ -99,6 +118,7 @@ export async function buildApp(config: AppConfig, { logger }: { logger: Logger }
     {
       name: 'catalog client',
       close: async () => {
+        await recovery.stop();
         await service.drain();
         catalog.close();
       },
@@ -112,12 +132,15 @@ export async function buildApp(config: AppConfig, { logger }: { logger: Logger }
     readiness,
     metrics,
     catalog,
+    service,
+    recovery,
     closers,
     async listen() {
       const grpcPort = await grpc.listen(config.HOST, config.GRPC_PORT);
       await ops.listen({ host: config.HOST, port: config.OPS_PORT });
       const address = ops.server.address();
       const opsPort = typeof address === 'object' && address ? address.port : config.OPS_PORT;
+      recovery.start();
       logger.info({ grpcPort, opsPort, catalog: config.CATALOG_ADDR }, 'orders listening');
       return { grpcPort, opsPort };
     },

@@ -1,7 +1,8 @@
 // Who is calling: the end user's access token from the `authorization` metadata, verified against the auth
-// service's JWKS on every RPC, whoever the caller is (no trust in the network position, CONTRACT.md "Tokens").
+// service's JWKS on every RPC by auth-kit's gRPC caller check, whoever the caller is (no trust in the network
+// position, CONTRACT.md "Tokens"). The token goes no further: orders calls the catalog as itself.
 import type { Metadata } from '@grpc/grpc-js';
-import { bearerToken, createJwtVerifier, TokenError } from '@platform/auth-kit';
+import { authenticateGrpcCaller, createJwtVerifier } from '@platform/auth-kit';
 import type { Caller } from './order.js';
 
 export interface CallerIdentity {
@@ -19,12 +20,8 @@ export function createCallerIdentity(options: CallerIdentityOptions): CallerIden
   const verifier = createJwtVerifier(options);
   return {
     async authenticate(metadata) {
-      const values = metadata.get('authorization');
-      // two authorization values are ambiguous: which one did the gateway check? Accept exactly one.
-      if (values.length > 1) throw new TokenError('malformed');
-      const [value] = values;
-      const verified = await verifier.verify(bearerToken(typeof value === 'string' ? value : undefined));
-      return { userId: verified.subject, token: verified.token };
+      const user = await authenticateGrpcCaller(metadata, { verifier });
+      return { userId: user.subject };
     },
   };
 }

@@ -41,4 +41,28 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'placements and cancels that a recovery loop can finish',
+    sql: `
+      -- releasing: a placement being undone (its stock released, then the row deleted)
+      -- cancelling: a cancel whose stock is being released (then cancelled)
+      ALTER TABLE orders.orders
+        DROP CONSTRAINT orders_status_check,
+        DROP CONSTRAINT orders_priced_unless_pending,
+        DROP CONSTRAINT orders_lease_only_while_pending,
+        ADD CONSTRAINT orders_status_check
+          CHECK (status IN ('pending', 'releasing', 'confirmed', 'cancelling', 'cancelled')),
+        ADD CONSTRAINT orders_priced_once_confirmed
+          CHECK (status IN ('pending', 'releasing') OR (currency IS NOT NULL AND total_cents IS NOT NULL)),
+        -- the lease says until when one process owns an unsettled row; after it, the recovery loop takes it over
+        ADD CONSTRAINT orders_lease_while_unsettled
+          CHECK (status IN ('pending', 'releasing', 'cancelling') OR lease_expires_at IS NULL),
+        ADD CONSTRAINT orders_unsettled_has_lease
+          CHECK (status NOT IN ('pending', 'releasing', 'cancelling') OR lease_expires_at IS NOT NULL);
+      -- what the recovery loop scans: unsettled rows, oldest lease first
+      CREATE INDEX orders_unsettled_by_lease ON orders.orders (lease_expires_at)
+        WHERE status IN ('pending', 'releasing', 'cancelling');
+    `,
+  },
 ];

@@ -1,7 +1,10 @@
 // The order as the domain sees it, independent of storage rows and protobuf messages.
 
-/** pending exists only inside a placement (never shown to a client); see README "Order states". */
-export type OrderStatus = 'pending' | 'confirmed' | 'cancelled';
+/**
+ * Where an order is, as stored; see README "Order states". pending and releasing exist only inside a placement
+ * that has not finished (never shown to a client); cancelling is a cancel whose stock release is not done yet.
+ */
+export type OrderStatus = 'pending' | 'releasing' | 'confirmed' | 'cancelling' | 'cancelled';
 
 export interface OrderLine {
   productId: string;
@@ -12,18 +15,17 @@ export interface OrderItem extends OrderLine {
   unitPriceCents: number;
 }
 
-/** An order a client may see: confirmed or cancelled, always priced. */
+/** An order a client may see: confirmed or cancelled (a cancel in progress is one), always priced. */
 export interface Order {
   id: string;
-  status: Exclude<OrderStatus, 'pending'>;
+  status: 'confirmed' | 'cancelled';
   items: OrderItem[];
   totalCents: number;
   currency: string;
   createdAt: Date;
 }
 
-/** The caller every operation acts for: the verified token's subject, and the token to pass on to catalog. */
+/** The user every operation acts for: the verified access token's subject. */
 export interface Caller {
   userId: string;
-  token: string;
 }

@@ -57,10 +57,18 @@ export class CatalogUnavailableError extends OrderError {
   }
 }
 
-/** The catalog rejected the caller's token (for example it expired during the call). */
+/** The placement outlived its lease (or its hold expired) before it was stored; nothing stays reserved. */
+export class PlacementExpiredError extends OrderError {
+  override readonly name = 'PlacementExpiredError';
+  constructor() {
+    super('The order could not be completed in time; nothing was reserved, retry it');
+  }
+}
+
+/** The catalog refused the orders service's own credentials: a deployment fault, not the caller's. */
 export class CatalogRejectedCallerError extends OrderError {
   override readonly name = 'CatalogRejectedCallerError';
   constructor() {
-    super('The catalog did not accept the access token');
+    super('The catalog is unavailable');
   }
 }

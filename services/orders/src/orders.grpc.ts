@@ -15,6 +15,7 @@ import {
   OrderAlreadyCancelledError,
   OrderInProgressError,
   OrderNotFoundError,
+  PlacementExpiredError,
 } from './orders.errors.js';
 import { isDatabaseUnavailable } from './orders.repository.js';
 import type { OrdersService } from './orders.service.js';
@@ -59,7 +60,7 @@ const STATUSES: [new (...args: never[]) => Error, status][] = [
   [OrderAlreadyCancelledError, status.FAILED_PRECONDITION],
   [IdempotencyKeyReusedError, status.ALREADY_EXISTS],
   [OrderInProgressError, status.ABORTED],
-  [CatalogRejectedCallerError, status.UNAUTHENTICATED],
+  [PlacementExpiredError, status.UNAVAILABLE],
 ];
 
 /** The one place where errors become gRPC statuses; anything unforeseen is INTERNAL with no internal details. */
@@ -67,6 +68,11 @@ export function toGrpcError(error: unknown, logger: Logger): GrpcStatusError {
   if (error instanceof TokenError) {
     if (error.reason === 'jwks-unavailable') logger.error({ err: error }, 'cannot load the JWKS to verify tokens');
     return new GrpcStatusError(status.UNAUTHENTICATED, error.message);
+  }
+  if (error instanceof CatalogRejectedCallerError) {
+    // orders' own credentials were refused: a deployment fault (STOCK_CLIENTS, OAUTH_CLIENTS, keys), not the user's
+    logger.error({ err: error }, 'the catalog refused the orders service token');
+    return new GrpcStatusError(status.UNAVAILABLE, error.message);
   }
   if (error instanceof CatalogUnavailableError) {
     return new GrpcStatusError(error.timedOut ? status.DEADLINE_EXCEEDED : status.UNAVAILABLE, error.message);

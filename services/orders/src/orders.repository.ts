@@ -1,10 +1,11 @@
 // Storage of orders in the service's own PostgreSQL schema; the only module that runs SQL. An order and its items
 // are always written in one transaction and read in one statement (one snapshot, one round trip), so a reader never
-// sees one without the other.
+// sees one without the other. Every change of state is one conditional UPDATE, so of two processes racing for a
+// row (a placement and the recovery loop, two cancels) exactly one moves it.
 import { inTransaction, type Pool, type PoolClient } from '@platform/service-kit';
 import type { Order, OrderItem, OrderLine, OrderStatus } from './order.js';
 
-/** A row as stored, pending ones included. */
+/** A row as stored, unsettled ones included. */
 export interface StoredOrder {
   id: string;
   userId: string;
@@ -14,8 +15,14 @@ export interface StoredOrder {
   totalCents: number | null;
   createdAt: Date;
   fingerprint: string;
-  /** Pending and past its lease (by the database's clock): its placing call is gone or failed to clean up. */
+  /** Unsettled and past its lease (by the database's clock): whoever owned it is gone or failed to finish. */
   leaseExpired: boolean;
+}
+
+/** An unsettled row the recovery loop took over: release its stock, then finish it as its status says. */
+export interface StaleOrder {
+  id: string;
+  status: 'releasing' | 'cancelling';
 }
 
 export interface PendingOrder {
@@ -48,11 +55,14 @@ interface ItemRow {
 }
 
 const ORDER_COLUMNS = `id, user_id, status, currency, total_cents, created_at, request_fingerprint,
-  (status = 'pending' AND lease_expires_at <= now()) AS lease_expired`;
+  (lease_expires_at <= now()) IS TRUE AS lease_expired`;
+
+/** Statuses of orders that were placed (and so are shown): confirmed, being cancelled, cancelled. */
+const PLACED = `('confirmed', 'cancelling', 'cancelled')`;
 
 /** Orders with their items as a JSON array, in item order: the reads' single statement (add WHERE/ORDER BY). */
 const ORDERS_WITH_ITEMS = `SELECT o.id, o.user_id, o.status, o.currency, o.total_cents, o.created_at,
-  o.request_fingerprint, (o.status = 'pending' AND o.lease_expires_at <= now()) AS lease_expired,
+  o.request_fingerprint, (o.lease_expires_at <= now()) IS TRUE AS lease_expired,
   COALESCE((SELECT json_agg(json_build_object('order_id', i.order_id, 'product_id', i.product_id,
       'quantity', i.quantity, 'unit_price_cents', i.unit_price_cents::text) ORDER BY i.position)
     FROM orders.order_items i WHERE i.order_id = o.id), '[]'::json) AS items
@@ -93,14 +103,17 @@ export class OrdersRepository {
     });
   }
 
-  /** pending -> confirmed with the catalog's prices; undefined if the order is no longer pending (taken over). */
+  /**
+   * pending -> confirmed with the catalog's prices, only while the placement's lease holds: once it has run out the
+   * recovery loop may be releasing the stock, so the order must not stand. Undefined when it no longer can.
+   */
   async confirm(orderId: string, items: readonly OrderItem[], currency: string): Promise<Order | undefined> {
     const totalCents = items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<OrderRow>(
         `UPDATE orders.orders
          SET status = 'confirmed', currency = $2, total_cents = $3, lease_expires_at = NULL, updated_at = now()
-         WHERE id = $1 AND status = 'pending'
+         WHERE id = $1 AND status = 'pending' AND lease_expires_at > now()
          RETURNING ${ORDER_COLUMNS}`,
         [orderId, currency, totalCents],
       );
@@ -116,40 +129,82 @@ export class OrdersRepository {
     });
   }
 
-  /** Undoes a claim; only a still-pending order can go (a confirmed one is never deleted). */
-  async deletePending(orderId: string, onlyIfLeaseExpired = false): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `DELETE FROM orders.orders WHERE id = $1 AND status = 'pending'
-       ${onlyIfLeaseExpired ? 'AND lease_expires_at <= now()' : ''}`,
-      [orderId],
-    );
+  /** Undoes a claim the catalog refused (nothing was reserved); only a still-pending order can go. */
+  async deletePending(orderId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(`DELETE FROM orders.orders WHERE id = $1 AND status = 'pending'`, [
+      orderId,
+    ]);
     return (rowCount ?? 0) > 0;
   }
 
-  /** Lets the next retry take a pending order over at once, when its placement could not clean up after itself. */
-  async expireLease(orderId: string): Promise<void> {
+  /**
+   * pending -> releasing: this process now undoes the placement (releases its stock, then deletes the row) and owns
+   * it for `leaseMs`. `onlyIfStale` takes a row only once its owner's lease ran out (a retry with the same key
+   * finding a dead placement); without it, the placement undoes its own row. A releasing row whose undoer died is
+   * taken over either way. False when the row is confirmed, gone, or being undone by a live process.
+   */
+  async beginRelease(orderId: string, { leaseMs, onlyIfStale }: { leaseMs: number; onlyIfStale: boolean }) {
+    const { rowCount } = await this.pool.query(
+      `UPDATE orders.orders
+       SET status = 'releasing', lease_expires_at = now() + $2 * interval '1 millisecond', updated_at = now()
+       WHERE id = $1
+         AND ((status = 'pending' AND (NOT $3 OR lease_expires_at <= now()))
+           OR (status = 'releasing' AND lease_expires_at <= now()))`,
+      [orderId, leaseMs, onlyIfStale],
+    );
+    return rowCount === 1;
+  }
+
+  /** releasing -> gone, once the catalog has the stock back. */
+  async finishRelease(orderId: string): Promise<void> {
+    await this.pool.query(`DELETE FROM orders.orders WHERE id = $1 AND status = 'releasing'`, [orderId]);
+  }
+
+  /** An unsettled row whose stock release failed: the recovery loop retries it on its next round. */
+  async releaseFailed(orderId: string): Promise<void> {
     await this.pool.query(
-      `UPDATE orders.orders SET lease_expires_at = now(), updated_at = now() WHERE id = $1 AND status = 'pending'`,
+      `UPDATE orders.orders SET lease_expires_at = now(), updated_at = now()
+       WHERE id = $1 AND status IN ('releasing', 'cancelling')`,
       [orderId],
     );
   }
 
-  /** One order of the user, confirmed or cancelled; pending orders are not orders yet to anyone outside. */
-  async findForUser(userId: string, orderId: string): Promise<Order | undefined> {
+  /**
+   * Takes over up to `limit` unsettled rows whose lease ran out, oldest first, for `leaseMs`: a placement that
+   * died (pending) becomes releasing, a release or cancel whose process died is taken as it is. SKIP LOCKED and the
+   * new lease let several replicas recover side by side, each row by one of them.
+   */
+  async takeStale(limit: number, leaseMs: number): Promise<StaleOrder[]> {
+    const { rows } = await this.pool.query<StaleOrder>(
+      `UPDATE orders.orders AS o
+       SET status = CASE WHEN o.status = 'pending' THEN 'releasing' ELSE o.status END,
+           lease_expires_at = now() + $2 * interval '1 millisecond', updated_at = now()
+       FROM (SELECT id FROM orders.orders
+             WHERE status IN ('pending', 'releasing', 'cancelling') AND lease_expires_at <= now()
+             ORDER BY lease_expires_at LIMIT $1 FOR UPDATE SKIP LOCKED) AS stale
+       WHERE o.id = stale.id
+       RETURNING o.id, o.status`,
+      [limit, leaseMs],
+    );
+    return rows;
+  }
+
+  /** One order of the user, as stored; rows of unfinished placements are not orders yet to anyone outside. */
+  async findForUser(userId: string, orderId: string): Promise<StoredOrder | undefined> {
     const { rows } = await this.pool.query<OrderRow & { items: ItemRow[] }>(
-      `${ORDERS_WITH_ITEMS} WHERE o.id = $1 AND o.user_id = $2 AND o.status <> 'pending'`,
+      `${ORDERS_WITH_ITEMS} WHERE o.id = $1 AND o.user_id = $2 AND o.status IN ${PLACED}`,
       [orderId, userId],
     );
     const [order] = stored(
       rows,
       rows.flatMap((row) => row.items),
     );
-    return order && toOrder(order);
+    return order;
   }
 
   async listForUser(userId: string): Promise<Order[]> {
     const { rows } = await this.pool.query<OrderRow & { items: ItemRow[] }>(
-      `${ORDERS_WITH_ITEMS} WHERE o.user_id = $1 AND o.status <> 'pending' ORDER BY o.created_at DESC, o.id DESC`,
+      `${ORDERS_WITH_ITEMS} WHERE o.user_id = $1 AND o.status IN ${PLACED} ORDER BY o.created_at DESC, o.id DESC`,
       [userId],
     );
     return stored(
@@ -158,14 +213,25 @@ export class OrdersRepository {
     ).map(toOrder);
   }
 
-  /** confirmed -> cancelled; undefined when the order is not (or no longer) confirmed. */
-  async markCancelled(userId: string, orderId: string): Promise<Order | undefined> {
+  /** confirmed -> cancelling, owned for `leaseMs`; false when the order is not (or no longer) confirmed. */
+  async beginCancel(userId: string, orderId: string, leaseMs: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE orders.orders
+       SET status = 'cancelling', lease_expires_at = now() + $3 * interval '1 millisecond', updated_at = now()
+       WHERE id = $1 AND user_id = $2 AND status = 'confirmed'`,
+      [orderId, userId, leaseMs],
+    );
+    return rowCount === 1;
+  }
+
+  /** cancelling -> cancelled, once the catalog has the stock back; undefined when another call finished it. */
+  async finishCancel(orderId: string): Promise<Order | undefined> {
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<OrderRow>(
-        `UPDATE orders.orders SET status = 'cancelled', updated_at = now()
-         WHERE id = $1 AND user_id = $2 AND status = 'confirmed'
+        `UPDATE orders.orders SET status = 'cancelled', lease_expires_at = NULL, updated_at = now()
+         WHERE id = $1 AND status = 'cancelling'
          RETURNING ${ORDER_COLUMNS}`,
-        [orderId, userId],
+        [orderId],
       );
       const [order] = await this.withItems(client, rows);
       return order && toOrder(order);
@@ -209,12 +275,15 @@ function stored(rows: OrderRow[], items: ItemRow[]): StoredOrder[] {
   }));
 }
 
-/** A stored order as clients see it; only called for confirmed or cancelled rows, which the schema keeps priced. */
+/** A stored order as clients see it; only for placed rows, which the schema keeps priced. A cancel in progress is
+ * shown as cancelled: it is decided, and the recovery loop finishes it if its caller does not. */
 export function toOrder(stored: StoredOrder): Order {
-  if (stored.status === 'pending') throw new Error(`order ${stored.id} is still pending`);
+  if (stored.status === 'pending' || stored.status === 'releasing') {
+    throw new Error(`order ${stored.id} was never placed`);
+  }
   return {
     id: stored.id,
-    status: stored.status,
+    status: stored.status === 'confirmed' ? 'confirmed' : 'cancelled',
     items: stored.items.map((item) => ({ ...item, unitPriceCents: item.unitPriceCents ?? 0 })),
     totalCents: stored.totalCents ?? 0,
     currency: stored.currency ?? '',

@@ -1,5 +1,6 @@
-// The rules of orders: placing (idempotent, all-or-nothing against the catalog, compensated when the catalog
-// fails mid-way), reading only one's own orders, cancelling. The states are explained in README "Order states".
+// The rules of orders: placing (idempotent, all or nothing against the catalog: hold, store, confirm), reading only
+// one's own orders, cancelling, and settling whatever a dead or failed placement or cancel left behind, so that no
+// stock stays taken for an order that does not stand. The states are explained in README "Order states".
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@platform/service-kit';
@@ -14,6 +15,7 @@ import {
   OrderAlreadyCancelledError,
   OrderInProgressError,
   OrderNotFoundError,
+  PlacementExpiredError,
 } from './orders.errors.js';
 import { type OrdersRepository, toOrder } from './orders.repository.js';
 import { type PlaceOrderInput, parsePlaceOrderRequest } from './place-order-request.js';
@@ -23,10 +25,11 @@ export interface OrdersServiceOptions {
   catalog: StockCatalog;
   logger: Logger;
   /**
-   * How long a placement owns its pending order. Longer than any placement can take (catalog deadline plus the
-   * database's timeouts), so only an order whose placement died or could not clean up is ever taken over.
+   * How long a placement, a cancel or an undo owns its row. Longer than a healthy one takes (two catalog calls and
+   * a few database statements), so only one whose process died or hung is taken over; one that outlives it simply
+   * fails, safely.
    */
-  pendingLeaseMs: number;
+  leaseMs: number;
   /** How long a retry waits for a concurrent placement with the same idempotency key before answering ABORTED. */
   pendingWaitMs: number;
   /** First pause between looks at a concurrent placement; it doubles up to 200 ms. */
@@ -34,6 +37,8 @@ export interface OrdersServiceOptions {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Unsettled rows taken over per round of recovery. */
+const RECOVERY_BATCH = 50;
 
 export class OrdersService {
   private readonly repository: OrdersRepository;
@@ -60,16 +65,18 @@ export class OrdersService {
         idempotencyKey: request.idempotencyKey,
         fingerprint: request.fingerprint,
         lines: request.lines,
-        leaseMs: this.options.pendingLeaseMs,
+        leaseMs: this.options.leaseMs,
       });
-      if (claim.claimed) return this.reserveAndConfirm(caller, orderId, request.lines);
+      if (claim.claimed) return this.reserveAndConfirm(orderId, request.lines);
 
       const { existing } = claim;
       if (!existing) continue; // the earlier placement was undone between our insert and our read: claim again
       if (existing.fingerprint !== request.fingerprint) throw new IdempotencyKeyReusedError();
-      if (existing.status !== 'pending') return toOrder(existing);
+      if (existing.status !== 'pending' && existing.status !== 'releasing') return toOrder(existing);
       if (existing.leaseExpired) {
-        await this.takeOver(caller, existing.id);
+        // the earlier placement died or hung: undo it here and now rather than leave the retry waiting
+        this.logger.warn({ orderId: existing.id }, 'taking over a placement that did not finish');
+        await this.undoPlacement(existing.id, { onlyIfStale: true });
         continue;
       }
       // backing off keeps a crowd of retries from slowing down the one placement they all wait for
@@ -86,18 +93,49 @@ export class OrdersService {
     // a malformed id is simply not an order of the caller: same answer as for someone else's order
     const order = UUID.test(id) ? await this.repository.findForUser(caller.userId, id) : undefined;
     if (!order) throw new OrderNotFoundError();
-    return order;
+    return toOrder(order);
   }
 
+  /**
+   * confirmed -> cancelling -> (stock released) -> cancelled. The decision is stored first, so a cancel that fails
+   * half-way is finished by a repeat or by the recovery loop, never forgotten with its stock still taken.
+   */
   async cancelOrder(caller: Caller, id: string): Promise<Order> {
-    const order = await this.getOrder(caller, id);
+    const order = UUID.test(id) ? await this.repository.findForUser(caller.userId, id) : undefined;
+    if (!order) throw new OrderNotFoundError();
     if (order.status === 'cancelled') throw new OrderAlreadyCancelledError();
-    // release before marking: a cancelled order must never still hold stock, and releasing twice is harmless,
-    // so a cancel that fails between the two steps is simply retried
-    await this.catalogCall(() => this.catalog.releaseStock(order.id, caller.token));
-    const cancelled = await this.repository.markCancelled(caller.userId, order.id);
+    // a concurrent cancel may begin it first; finishing it again is harmless (releasing is idempotent)
+    if (order.status === 'confirmed') await this.repository.beginCancel(caller.userId, id, this.options.leaseMs);
+    await this.releaseOrRetryLater(id);
+    const cancelled = await this.repository.finishCancel(id);
     if (!cancelled) throw new OrderAlreadyCancelledError(); // a concurrent cancel got there first
     return cancelled;
+  }
+
+  /**
+   * Settles rows nobody owns any more (their lease ran out): gives back the stock of placements that never
+   * finished and deletes them, finishes cancels. Returns how many it settled. Safe with replicas.
+   */
+  async recover(): Promise<number> {
+    let settled = 0;
+    for (;;) {
+      const stale = await this.repository.takeStale(RECOVERY_BATCH, this.options.leaseMs);
+      let failed = 0;
+      for (const order of stale) {
+        try {
+          await this.releaseOrRetryLater(order.id);
+          if (order.status === 'releasing') await this.repository.finishRelease(order.id);
+          else await this.repository.finishCancel(order.id);
+          settled++;
+          this.logger.info({ orderId: order.id, was: order.status }, 'recovered an unfinished order');
+        } catch (error) {
+          failed++;
+          this.logger.warn({ err: error, orderId: order.id }, 'could not recover an unfinished order yet');
+        }
+      }
+      // a failed release is due again at once: leave it to the next round rather than retry it in a tight loop
+      if (stale.length < RECOVERY_BATCH || failed > 0) return settled;
+    }
   }
 
   /** Waits for compensations still running in the background (at shutdown, before the catalog client closes). */
@@ -105,83 +143,85 @@ export class OrdersService {
     await Promise.allSettled([...this.compensations]);
   }
 
-  private async reserveAndConfirm(caller: Caller, orderId: string, lines: OrderLine[]): Promise<Order> {
+  /**
+   * pending: hold the stock in the catalog, confirm the hold, then store the order as confirmed, which needs this
+   * placement's lease to hold still. Until that last step the order does not stand, and any failure gives the stock
+   * back: at once, in the background, or through the recovery loop (which owns the row once the lease ran out).
+   */
+  private async reserveAndConfirm(orderId: string, lines: OrderLine[]): Promise<Order> {
     let reserved: ReservedLine[];
     try {
-      reserved = await this.catalog.reserveStock(orderId, lines, caller.token);
+      reserved = await this.catalog.reserveStock(orderId, lines);
     } catch (error) {
-      if (error instanceof CatalogError && error.definite) {
-        // the catalog refused: nothing is reserved, so the claim simply goes and a retry starts afresh
-        await this.repository.deletePending(orderId);
-      } else {
-        // the reservation may or may not have happened: release it, without keeping the caller waiting
-        this.compensateInBackground(caller, orderId);
-      }
+      // the catalog refused: nothing is held, so the claim simply goes and a retry starts afresh
+      if (error instanceof CatalogError && error.definite) await this.repository.deletePending(orderId);
+      // the hold may or may not have been made: undo it, without keeping the caller waiting
+      else this.undoInBackground(orderId);
       throw toDomainError(error);
     }
 
-    const currencies = new Set(reserved.map((line) => line.currency));
-    const [currency] = currencies;
-    const prices = new Map(reserved.map((line) => [line.productId, line.unitPriceCents]));
-    if (currencies.size !== 1 || currency === undefined) {
-      await this.compensate(caller, orderId);
-      throw new InvalidOrderError('All items of an order must be priced in one currency');
+    const priced = priceOf(orderId, lines, reserved);
+    if (priced instanceof Error) {
+      // undone before answering, so the refusal leaves nothing held; what fails here, recovery finishes
+      await this.undoPlacement(orderId, { onlyIfStale: false }).catch((error: unknown) => {
+        this.logger.error({ err: error, orderId }, 'could not undo a refused placement; the recovery loop will');
+      });
+      throw priced;
     }
-    const items: OrderItem[] = [];
-    for (const line of lines) {
-      const unitPriceCents = prices.get(line.productId);
-      if (unitPriceCents === undefined) {
-        await this.compensate(caller, orderId);
-        throw new Error(`catalog reservation ${orderId} lacks product ${line.productId}`);
-      }
-      items.push({ ...line, unitPriceCents });
-    }
-    if (!Number.isSafeInteger(items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0))) {
-      await this.compensate(caller, orderId);
-      throw new InvalidOrderError('The order total is too large');
+
+    try {
+      await this.catalog.confirmStock(orderId);
+    } catch (error) {
+      // the hold expired (its stock is back), or the confirmation may or may not have happened: the order cannot
+      // stand either way, and releasing gives back a hold or a confirmed reservation alike
+      this.undoInBackground(orderId);
+      throw toDomainError(error);
     }
 
     let order: Order | undefined;
     try {
-      order = await this.repository.confirm(orderId, items, currency);
+      order = await this.repository.confirm(orderId, priced.items, priced.currency);
     } catch (error) {
-      this.compensateInBackground(caller, orderId);
+      // the order may or may not be stored; undoing touches only a row that is still pending
+      this.undoInBackground(orderId);
       throw error;
     }
-    // a retry took the order over after its lease ran out, and released this reservation: the retry's order stands
-    if (!order) throw new OrderInProgressError();
+    if (!order) {
+      // the lease ran out first: the recovery loop may own the row and be releasing the stock, or this undo does
+      this.undoInBackground(orderId);
+      throw new PlacementExpiredError();
+    }
     return order;
   }
 
-  /** Finishes what a dead or failed placement left: its reservation released, its pending order gone. */
-  private async takeOver(caller: Caller, orderId: string): Promise<void> {
-    this.logger.warn({ orderId }, 'taking over a pending order whose placement did not finish');
-    await this.catalogCall(() => this.catalog.releaseStock(orderId, caller.token));
-    await this.repository.deletePending(orderId, true);
+  /** Undoes a placement: releases its hold in the catalog and deletes its row; what fails here, recovery retries. */
+  private async undoPlacement(orderId: string, { onlyIfStale }: { onlyIfStale: boolean }): Promise<void> {
+    if (!(await this.repository.beginRelease(orderId, { leaseMs: this.options.leaseMs, onlyIfStale }))) return;
+    await this.releaseOrRetryLater(orderId);
+    await this.repository.finishRelease(orderId);
   }
 
-  private compensateInBackground(caller: Caller, orderId: string): void {
-    const task = this.compensate(caller, orderId).finally(() => this.compensations.delete(task));
-    this.compensations.add(task);
+  private undoInBackground(orderId: string): void {
+    this.inBackground(orderId, 'could not undo a failed placement; the recovery loop will', () =>
+      this.undoPlacement(orderId, { onlyIfStale: false }),
+    );
   }
 
-  /** Never throws: what it cannot undo now, the next retry with the idempotency key takes over. */
-  private async compensate(caller: Caller, orderId: string): Promise<void> {
+  /** Releases the order's stock; when that fails, leaves the row for the recovery loop's next round and rethrows. */
+  private async releaseOrRetryLater(orderId: string): Promise<void> {
     try {
-      await this.catalog.releaseStock(orderId, caller.token);
+      await this.catalogCall(() => this.catalog.releaseStock(orderId));
     } catch (error) {
-      this.logger.error(
-        { err: error, orderId },
-        'could not release the stock of a failed placement; a retry with the same idempotency key will',
-      );
-      await this.repository.expireLease(orderId).catch((expireError: unknown) => {
-        this.logger.error({ err: expireError, orderId }, 'could not mark the failed placement for take-over');
-      });
-      return;
+      await this.repository.releaseFailed(orderId).catch(() => {});
+      throw error;
     }
-    await this.repository.deletePending(orderId).catch((deleteError: unknown) => {
-      this.logger.error({ err: deleteError, orderId }, 'could not remove a compensated placement');
-    });
+  }
+
+  private inBackground(orderId: string, failure: string, task: () => Promise<void>): void {
+    const running = task()
+      .catch((error: unknown) => this.logger.error({ err: error, orderId }, failure))
+      .finally(() => this.compensations.delete(running));
+    this.compensations.add(running);
   }
 
   private async catalogCall<T>(call: () => Promise<T>): Promise<T> {
@@ -191,6 +231,31 @@ export class OrdersService {
       throw toDomainError(error);
     }
   }
+}
+
+/** The order's items priced by the catalog's answer, or the reason they cannot be. */
+function priceOf(
+  orderId: string,
+  lines: readonly OrderLine[],
+  reserved: readonly ReservedLine[],
+): { items: OrderItem[]; currency: string } | Error {
+  const currencies = new Set(reserved.map((line) => line.currency));
+  const [currency] = currencies;
+  if (currencies.size !== 1 || currency === undefined) {
+    return new InvalidOrderError('All items of an order must be priced in one currency');
+  }
+  const prices = new Map(reserved.map((line) => [line.productId, line.unitPriceCents]));
+  const items: OrderItem[] = [];
+  for (const line of lines) {
+    const unitPriceCents = prices.get(line.productId);
+    if (unitPriceCents === undefined)
+      return new Error(`catalog reservation ${orderId} lacks product ${line.productId}`);
+    items.push({ ...line, unitPriceCents });
+  }
+  if (!Number.isSafeInteger(items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0))) {
+    return new InvalidOrderError('The order total is too large');
+  }
+  return { items, currency };
 }
 
 /** What a catalog failure means for the caller of orders. */
@@ -205,6 +270,9 @@ function toDomainError(error: unknown): unknown {
       return new InvalidOrderError('The catalog rejected the items of this order');
     case 'unauthenticated':
       return new CatalogRejectedCallerError();
+    case 'hold-lost':
+      return new PlacementExpiredError();
+    case 'no-credentials':
     case 'unavailable':
       return new CatalogUnavailableError(false);
     case 'timeout':

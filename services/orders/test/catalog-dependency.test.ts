@@ -8,6 +8,7 @@ import { openTestDatabase, type TestDatabase, testDatabaseKinds } from '@platfor
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InMemoryCatalog, startInMemoryCatalog } from './in-memory-catalog.js';
 import { type RunningOrders, rpc, startOrders } from './start-orders.js';
+import { startTokenEndpoint, type TokenEndpoint } from './token-endpoint.js';
 
 const DEADLINE_MS = 400;
 
@@ -27,22 +28,21 @@ describe.each(testDatabaseKinds())('orders and its catalog dependency on %s Post
   let database: TestDatabase;
   let issuer: TestIssuer;
   let catalog: InMemoryCatalog;
+  let tokenEndpoint: TokenEndpoint;
   let orders: RunningOrders;
 
   beforeAll(async () => {
-    [database, issuer, catalog] = await Promise.all([
-      openTestDatabase(kind),
-      startTestIssuer(),
-      startInMemoryCatalog(),
-    ]);
+    [database, issuer] = await Promise.all([openTestDatabase(kind), startTestIssuer()]);
+    [catalog, tokenEndpoint] = await Promise.all([startInMemoryCatalog(issuer), startTokenEndpoint(issuer)]);
     orders = await startOrders(
-      { databaseUrl: database.url, catalogAddress: catalog.address, issuer },
+      { databaseUrl: database.url, catalogAddress: catalog.address, issuer, tokenEndpoint },
       { GRPC_DEADLINE_MS: DEADLINE_MS },
     );
   });
   afterAll(async () => {
     await orders?.close();
     await catalog?.stop();
+    await tokenEndpoint?.close();
     await issuer?.close();
     await database?.close();
   });

@@ -8,6 +8,7 @@ import { startTestIssuer, type TestIssuer } from '@platform/auth-kit/testing';
 import { openTestDatabase, type TestDatabase } from '@platform/test-databases';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InMemoryCatalog, startInMemoryCatalog } from './in-memory-catalog.js';
+import { startTokenEndpoint, type TokenEndpoint } from './token-endpoint.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -43,6 +44,8 @@ describe('node dist/main.js', () => {
     [{ DATABASE_URL: 'postgres://x/y', GRPC_PORT: '70000' }, 'GRPC_PORT'],
     [{ DATABASE_URL: 'postgres://x/y', GRPC_DEADLINE_MS: 'soon' }, 'GRPC_DEADLINE_MS'],
     [{ DATABASE_URL: 'postgres://x/y', JWKS_URL: 'ftp://keys' }, 'JWKS_URL'],
+    [{ DATABASE_URL: 'postgres://x/y' }, 'OAUTH_CLIENT_SECRET is required'],
+    [{ DATABASE_URL: 'postgres://x/y', OAUTH_CLIENT_SECRET_FILE: '/no/such/file' }, 'OAUTH_CLIENT_SECRET_FILE'],
   ])('exits 1 naming the bad variable for %j', async (env, name) => {
     const { exited, output } = run(env);
     expect(await exited).toBe(1);
@@ -54,15 +57,14 @@ describe('node dist/main.js', () => {
     let database: TestDatabase;
     let issuer: TestIssuer;
     let catalog: InMemoryCatalog;
+    let tokenEndpoint: TokenEndpoint;
     beforeAll(async () => {
-      [database, issuer, catalog] = await Promise.all([
-        openTestDatabase('embedded'),
-        startTestIssuer(),
-        startInMemoryCatalog(),
-      ]);
+      [database, issuer] = await Promise.all([openTestDatabase('embedded'), startTestIssuer()]);
+      [catalog, tokenEndpoint] = await Promise.all([startInMemoryCatalog(issuer), startTokenEndpoint(issuer)]);
     });
     afterAll(async () => {
       await catalog?.stop();
+      await tokenEndpoint?.close();
       await issuer?.close();
       await database?.close();
     });
@@ -73,6 +75,8 @@ describe('node dist/main.js', () => {
         DATABASE_URL: database.url,
         CATALOG_ADDR: catalog.address,
         JWKS_URL: issuer.jwksUrl,
+        OAUTH_TOKEN_URL: tokenEndpoint.url,
+        OAUTH_CLIENT_SECRET: tokenEndpoint.clientSecret,
         HOST: '127.0.0.1',
         GRPC_PORT: String(grpcPort),
         OPS_PORT: String(opsPort),

@@ -9,6 +9,7 @@ import { openTestDatabase, type TestDatabase, testDatabaseKinds } from '@platfor
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InMemoryCatalog, startInMemoryCatalog } from './in-memory-catalog.js';
 import { type RunningOrders, rpc, startOrders } from './start-orders.js';
+import { startTokenEndpoint, type TokenEndpoint } from './token-endpoint.js';
 
 const { OrderStatus } = ordersV1;
 
@@ -16,22 +17,21 @@ describe.each(testDatabaseKinds())('orders over gRPC on %s PostgreSQL', (kind) =
   let database: TestDatabase;
   let issuer: TestIssuer;
   let catalog: InMemoryCatalog;
+  let tokenEndpoint: TokenEndpoint;
   let orders: RunningOrders;
   let pool: Pool;
 
   beforeAll(async () => {
-    [database, issuer, catalog] = await Promise.all([
-      openTestDatabase(kind),
-      startTestIssuer(),
-      startInMemoryCatalog(),
-    ]);
-    orders = await startOrders({ databaseUrl: database.url, catalogAddress: catalog.address, issuer });
+    [database, issuer] = await Promise.all([openTestDatabase(kind), startTestIssuer()]);
+    [catalog, tokenEndpoint] = await Promise.all([startInMemoryCatalog(issuer), startTokenEndpoint(issuer)]);
+    orders = await startOrders({ databaseUrl: database.url, catalogAddress: catalog.address, issuer, tokenEndpoint });
     pool = createPool({ connectionString: database.url, applicationName: 'orders-test' });
   });
   afterAll(async () => {
     await pool?.end();
     await orders?.close();
     await catalog?.stop();
+    await tokenEndpoint?.close();
     await issuer?.close();
     await database?.close();
   });
@@ -101,9 +101,12 @@ describe.each(testDatabaseKinds())('orders over gRPC on %s PostgreSQL', (kind) =
       expect(order!.createdAt!.getTime()).toBeGreaterThanOrEqual(before - 1_000);
       expect(catalog.stockOf(shirt)).toBe(7);
       expect(catalog.stockOf(mug)).toBe(4);
-      // the reservation is named by the order id and made with the caller's own token
-      expect(catalog.reservations.get(order!.id)?.released).toBe(false);
-      expect(catalog.authorizations.at(-1)).toBe(`Bearer ${token}`);
+      // the reservation is named by the order id, held, then confirmed
+      expect(catalog.stateOf(order!.id)).toBe('confirmed');
+      expect(catalog.calls.filter((call) => call.endsWith(order!.id))).toEqual([
+        `reserve ${order!.id}`,
+        `confirm ${order!.id}`,
+      ]);
       expect((await get(token, order!.id)).order).toEqual(order);
       expect(await rowsOf(userId)).toEqual([{ id: order!.id, status: 'confirmed' }]);
     });
@@ -293,7 +296,7 @@ describe.each(testDatabaseKinds())('orders over gRPC on %s PostgreSQL', (kind) =
       const cancelled = await cancel(token, order!.id);
       expect(cancelled.order).toEqual({ ...order, status: OrderStatus.ORDER_STATUS_CANCELLED });
       expect(catalog.stockOf(productId)).toBe(10);
-      expect(catalog.reservations.get(order!.id)?.released).toBe(true);
+      expect(catalog.stateOf(order!.id)).toBe('released');
       expect((await get(token, order!.id)).order?.status).toBe(OrderStatus.ORDER_STATUS_CANCELLED);
 
       await expect(cancel(token, order!.id)).rejects.toMatchObject({ code: status.FAILED_PRECONDITION });

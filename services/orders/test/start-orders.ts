@@ -4,6 +4,7 @@ import type { TestIssuer } from '@platform/auth-kit/testing';
 import { ordersV1 } from '@platform/contracts';
 import { createLogger } from '@platform/service-kit';
 import { type App, type AppConfig, buildApp } from '../src/app.js';
+import type { TokenEndpoint } from './token-endpoint.js';
 
 export interface RunningOrders {
   app: App;
@@ -13,8 +14,16 @@ export interface RunningOrders {
   close(): Promise<void>;
 }
 
+export interface OrdersDependencies {
+  databaseUrl: string;
+  catalogAddress: string;
+  /** Signs users' access tokens (and, through the token endpoint, the service's own). */
+  issuer: TestIssuer;
+  tokenEndpoint: TokenEndpoint;
+}
+
 export async function startOrders(
-  { databaseUrl, catalogAddress, issuer }: { databaseUrl: string; catalogAddress: string; issuer: TestIssuer },
+  { databaseUrl, catalogAddress, issuer, tokenEndpoint }: OrdersDependencies,
   overrides: Partial<AppConfig> = {},
 ): Promise<RunningOrders> {
   const config: AppConfig = {
@@ -27,6 +36,12 @@ export async function startOrders(
     JWT_ISSUER: issuer.issuer,
     JWT_AUDIENCE: issuer.audience,
     GRPC_DEADLINE_MS: 1_000,
+    OAUTH_TOKEN_URL: tokenEndpoint.url,
+    OAUTH_CLIENT_ID: tokenEndpoint.clientId,
+    OAUTH_CLIENT_SECRET: tokenEndpoint.clientSecret,
+    PLACEMENT_LEASE_MS: 10_000,
+    // the tests that need recovery run it themselves (app.recovery) or shorten this
+    RECOVERY_INTERVAL_MS: 600_000,
     SHUTDOWN_TIMEOUT_MS: 2_000,
     ...overrides,
   };

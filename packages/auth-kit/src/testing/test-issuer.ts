@@ -23,6 +23,8 @@ export interface SignOptions {
   kid?: string;
   /** Lifetime when `claims.exp` is not given (default 300 s). */
   expiresInSeconds?: number;
+  /** Header `typ` (default `JWT`), e.g. `at+jwt` for a service's client-credentials token (RFC 9068). */
+  typ?: string;
 }
 
 /** Claims of a minted token. Defaults: iss, aud, sub `user-1`, iat now, exp, jti; a claim set to `undefined` is left out. */
@@ -122,7 +124,11 @@ export async function startTestIssuer(options: TestIssuerOptions = {}): Promise<
         ...claims,
       };
       for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
-      return jwt.sign(payload, key.privateKey, { algorithm, keyid: signOptions.kid ?? key.kid });
+      return jwt.sign(payload, key.privateKey, {
+        algorithm,
+        keyid: signOptions.kid ?? key.kid,
+        ...(signOptions.typ ? { header: { alg: algorithm, typ: signOptions.typ } } : {}),
+      });
     },
     rotate() {
       for (const alg of algorithms) {

@@ -30,7 +30,11 @@ export function checkJwtPolicy(objects: KubeObject[]): string[] {
     const env = serviceEnv(objects, app);
     if (env.get('JWT_ISSUER') !== issuer)
       problems.push(`${app}: expects issuer ${env.get('JWT_ISSUER')}, auth issues ${issuer}`);
-    if (env.get('JWT_AUDIENCE') !== audience)
+    if (app === 'catalog') {
+      // catalog takes only service tokens (orders' client credentials), never a user's: its audience must differ
+      if ((env.get('SERVICE_TOKEN_AUDIENCE') ?? 'catalog') === audience)
+        problems.push(`catalog: SERVICE_TOKEN_AUDIENCE is ${audience}, the users' audience: a user's token would do`);
+    } else if (env.get('JWT_AUDIENCE') !== audience)
       problems.push(`${app}: expects audience ${env.get('JWT_AUDIENCE')}, auth issues ${audience}`);
     if (env.get('JWKS_URL') !== `${issuer}/.well-known/jwks.json`)
       problems.push(`${app}: JWKS_URL ${env.get('JWKS_URL')} is not auth's`);
