@@ -432,7 +432,7 @@ describe('the checks catch', () => {
     }, linkerd);
     const problems = checkLinkerdRoutes(objects);
     expect(problems).toContainEqual(
-      'GRPCRoute platform/catalog-stock: retries /platform.catalog.v1.CatalogService/ReserveStock, /platform.catalog.v1.CatalogService/ReleaseStock, which is not idempotent',
+      'GRPCRoute platform/catalog-stock: retries /platform.catalog.v1.CatalogService/ReserveStock, /platform.catalog.v1.CatalogService/ConfirmStock, /platform.catalog.v1.CatalogService/ReleaseStock, which is not idempotent',
     );
     expect(problems).toContainEqual(
       "GRPCRoute platform/catalog-stock: /platform.catalog.v1.CatalogService/ReserveStock times out after 1s, not 250 ms to twice above its caller's 1000 ms deadline",
