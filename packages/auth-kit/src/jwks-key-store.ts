@@ -1,6 +1,6 @@
 // Holds the verification keys of one JWKS: fetched once (jwks-rsa parses the JWKs), cached, refreshed when stale,
 // and refetched for an unknown `kid` at most once per interval so forged kids cannot make us hammer the issuer.
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import jwksRsa from 'jwks-rsa';
 import type { VerificationKey } from './access-token.js';
 import { TokenError } from './token-error.js';

@@ -144,14 +144,20 @@ function readValueFile(path: string): { value: string } | { problem: string } {
   return value === '' ? { problem: `names an empty file (${path})` } : { value };
 }
 
-/** For main.ts: load the config or print the problem and exit with status 1, before anything else starts. */
+/**
+ * For main.ts: load the config or print the problem and exit with status 1, before anything else starts.
+ * `check` validates what a schema cannot (e.g. trustedProxies); it throws ConfigError.
+ */
 export function loadConfigOrExit<T extends TObject>(
   service: string,
   schema: T,
   env: Record<string, string | undefined>,
+  check: (config: Static<T>) => void = () => {},
 ): Static<T> {
   try {
-    return loadConfig(schema, env);
+    const config = loadConfig(schema, env);
+    check(config);
+    return config;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${service}: ${error.message}\n`);

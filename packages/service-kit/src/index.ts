@@ -29,3 +29,4 @@ export { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemBody, problemSchema } fr
 export { Readiness, type ReadinessCheck, type ReadinessCheckOptions, type ReadinessReport } from './readiness.js';
 export { DEFAULT_CACHE_CONTROL, SECURITY_HEADERS } from './security-headers.js';
 export { startTelemetry, type Telemetry } from './telemetry.js';
+export { trustedProxies } from './trusted-proxies.js';
