@@ -32,7 +32,7 @@ export async function startTestPlatform({ env = {}, database = 'embedded', dataD
   const external = database === 'postgres' ? await openTestDatabase('postgres') : undefined;
   const logs: string[] = [];
   const platform = await startPlatform({
-    env: { ...process.env, LOG_LEVEL: 'info', RATE_LIMIT_MAX: '100000', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', RATE_LIMIT_MAX: '100000', CREDENTIALS_RATE_LIMIT_MAX: '100000', ...env },
     dataDir: dir,
     databaseUrl: external?.url,
     logSink: (line) => logs.push(line),

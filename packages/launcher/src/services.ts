@@ -58,7 +58,8 @@ export function servicesFor(ports: PlatformPorts): ServiceDefinition[] {
       readyUrl: readyz(ports.auth),
       usesDatabase: true,
       usesDataDir: true,
-      env: { PORT: String(ports.auth) },
+      // the gateway reaches auth over loopback: its X-Forwarded-For names the client; nobody else's is believed
+      env: { PORT: String(ports.auth), TRUSTED_PROXIES: 'loopback' },
     },
     {
       name: 'catalog',

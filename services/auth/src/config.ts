@@ -42,7 +42,7 @@ export const configSchema = Type.Object({
   /** scrypt derivations at once: each holds 128 MiB at N=2^17, so this bounds the memory logins take. */
   PASSWORD_HASH_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 16, default: 1 }),
   /** Derivations that may wait for a slot; one more answers 503 with Retry-After at once. */
-  PASSWORD_HASH_QUEUE_LIMIT: Type.Integer({ minimum: 0, maximum: 10_000, default: 8 }),
+  PASSWORD_HASH_QUEUE_LIMIT: Type.Integer({ minimum: 0, maximum: 10_000, default: 4 }),
 });
 
 export type Config = Static<typeof configSchema>;

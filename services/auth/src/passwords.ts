@@ -23,7 +23,7 @@ export interface HashingLimits {
   queueLimit: number;
 }
 
-export const DEFAULT_HASHING_LIMITS: HashingLimits = { concurrency: 1, queueLimit: 8 };
+export const DEFAULT_HASHING_LIMITS: HashingLimits = { concurrency: 1, queueLimit: 4 };
 
 /** Too many hashes are waiting: the login or registration should be retried shortly (503). */
 export class PasswordHasherBusyError extends Error {
