@@ -90,7 +90,7 @@ describe('tokens', () => {
 });
 
 describe('ops routes on the public port', () => {
-  it("answers a flood of /readyz without a JWKS fetch from auth for each", async () => {
+  it('answers a flood of /readyz without a JWKS fetch from auth for each', async () => {
     const jwksServed = () => metric(ports.auth, /^http_server_requests_total\{[^}]*route="\/\.well-known\/jwks\.json"/);
     const before = await jwksServed();
     const probes = await Promise.all(Array.from({ length: 100 }, () => fetch(`${platform.gatewayUrl}/readyz`)));
