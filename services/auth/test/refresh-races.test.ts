@@ -1,25 +1,75 @@
-// Revocation against a rotation in flight: a rotation is paused just before its commit, having written its new token
-// (a test session holds a lock the rotation's insert waits for), while logout or the reuse of a spent token revokes
-// the login. The new token must not survive it. Needs row locks across sessions: a real PostgreSQL when
-// TEST_DATABASE_URL names one, else the embedded server.
-import { openTestDatabase, type TestDatabase } from '@platform/test-databases';
-import pg from 'pg';
+// Revocation against a rotation in flight: a rotation is paused just before its COMMIT, having written its new token
+// (a hook on the pool the app is given holds the COMMIT back), while logout or the reuse of a spent token revokes the
+// login. The new token must not survive it. On PostgreSQL the revocation runs meanwhile in its own session, which is
+// the race; the embedded server serialises sessions, so there it can only show that nothing breaks.
+import type { Pool, PoolClient } from '@platform/service-kit';
+import { openTestDatabase, type TestDatabase, testDatabaseKinds } from '@platform/test-databases';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthServer, openFixture, startAuthServer, testConfig, uniqueEmail } from './auth-server.js';
 
 const PASSWORD = 'correct horse battery';
-const kind: TestDatabase['kind'] = process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded';
 
-describe(`revocation racing a rotation on ${kind}`, () => {
+/**
+ * The pool the app uses, with a hook: once armed, the next transaction that inserts a refresh token stops before its
+ * COMMIT until released. Statements are otherwise passed on as they are.
+ */
+function pausablePool(pool: Pool) {
+  let armed: { reached: () => void; released: Promise<void> } | undefined;
+  const wrap = (client: PoolClient): PoolClient => {
+    let insertedToken = false;
+    const query = async (...args: unknown[]) => {
+      const text = typeof args[0] === 'string' ? args[0] : '';
+      if (/^\s*INSERT INTO auth\.refresh_tokens/.test(text)) insertedToken = true;
+      if (text === 'COMMIT' || text === 'ROLLBACK') {
+        const pause = text === 'COMMIT' && insertedToken ? armed : undefined;
+        insertedToken = false;
+        if (pause) {
+          armed = undefined;
+          pause.reached();
+          await pause.released;
+        }
+      }
+      return (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
+    };
+    return new Proxy(client, { get: (target, name) => (name === 'query' ? query : Reflect.get(target, name, target)) });
+  };
+  const wrapped = new Proxy(pool, {
+    get(target, name) {
+      if (name === 'connect') return async () => wrap(await target.connect());
+      const value = Reflect.get(target, name, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return {
+    pool: wrapped,
+    /** The next rotation stops before its COMMIT; `reached` resolves then, `release` lets it go on. */
+    arm() {
+      let release!: () => void;
+      let reached!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const hasReached = new Promise<void>((resolve) => {
+        reached = resolve;
+      });
+      armed = { reached, released };
+      return { reached: hasReached, release };
+    },
+  };
+}
+
+describe.each(testDatabaseKinds())('revocation racing a rotation on %s', (kind) => {
   let database: TestDatabase;
   let fixture: Awaited<ReturnType<typeof openFixture>>;
   let server: AuthServer;
+  let hook: ReturnType<typeof pausablePool>;
 
   beforeAll(async () => {
     database = await openTestDatabase(kind);
     fixture = await openFixture(database.url);
-    server = await startAuthServer(fixture.pool, testConfig(database.url, { DATA_DIR: fixture.dataDir }));
+    hook = pausablePool(fixture.pool);
+    server = await startAuthServer(hook.pool, testConfig(database.url, { DATA_DIR: fixture.dataDir }));
   });
 
   afterAll(async () => {
@@ -43,41 +93,23 @@ describe(`revocation racing a rotation on ${kind}`, () => {
     return { userId: user.id as string, refreshToken: pair.refreshToken as string };
   }
 
-  /** Sessions of the test, on the database auth uses, waiting for a lock (so a statement is known to be paused). */
-  async function waitingOn(statement: RegExp): Promise<number> {
-    const { rows } = await fixture.pool.query<{ query: string }>(
-      `SELECT query FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-    );
-    return rows.filter((row) => statement.test(row.query)).length;
-  }
-
-  /**
-   * Runs a rotation of `presented` that pauses right before its commit: the new token's row waits for the lock the
-   * test holds on the user (its foreign key needs a share of it). While it waits, `revoke` runs; then the lock is
-   * released and both finish. Returns the rotation's answer.
-   */
-  async function rotationPausedBeforeCommit(userId: string, presented: string, revoke: () => Promise<unknown>) {
-    const blocker = new pg.Client({ connectionString: database.url });
-    await blocker.connect();
-    try {
-      await blocker.query('BEGIN');
-      await blocker.query('SELECT 1 FROM auth.users WHERE id = $1 FOR UPDATE', [userId]);
-      const rotation = refresh(presented).then((response) => response);
-      await expect.poll(() => waitingOn(/^\s*INSERT INTO auth\.refresh_tokens/), { timeout: 10_000 }).toBe(1);
-      // the revocation starts while the rotation's new token exists, uncommitted
-      const revocation = revoke();
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      await blocker.query('COMMIT');
-      const [rotated] = await Promise.all([rotation, revocation]);
-      return rotated;
-    } finally {
-      await blocker.end();
-    }
+  /** Runs a rotation of `presented` that stops right before its COMMIT; `revoke` runs meanwhile, then it commits. */
+  async function rotationPausedBeforeCommit(presented: string, revoke: () => Promise<unknown>) {
+    const pause = hook.arm();
+    const rotation = refresh(presented).then((response) => response);
+    await pause.reached;
+    // the new token exists, uncommitted; the revocation starts now and, on PostgreSQL, reaches its locks meanwhile
+    // (supertest sends a request once it is awaited: start it now)
+    const revocation = Promise.resolve(revoke());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    pause.release();
+    const [rotated] = await Promise.all([rotation, revocation]);
+    return rotated;
   }
 
   it('logout revokes the token a concurrent rotation was about to hand out', async () => {
-    const { userId, refreshToken } = await newLogin();
-    const rotated = await rotationPausedBeforeCommit(userId, refreshToken, () =>
+    const { refreshToken } = await newLogin();
+    const rotated = await rotationPausedBeforeCommit(refreshToken, () =>
       request(server.url).post('/api/auth/logout').send({ refreshToken }).expect(204),
     );
     // the rotation itself may have answered (it committed first), but what it handed out is dead with the login
@@ -86,10 +118,10 @@ describe(`revocation racing a rotation on ${kind}`, () => {
   });
 
   it('reuse of a spent token revokes the token a concurrent rotation was about to hand out', async () => {
-    const { userId, refreshToken: spent } = await newLogin();
+    const { refreshToken: spent } = await newLogin();
     const { body: stolen } = await refresh(spent).expect(200);
     // the thief rotates the stolen token; the legitimate client presents its spent one meanwhile
-    const rotated = await rotationPausedBeforeCommit(userId, stolen.refreshToken, () => refresh(spent));
+    const rotated = await rotationPausedBeforeCommit(stolen.refreshToken, () => refresh(spent));
     expect(rotated.status).toBe(200);
     expect((await refresh(rotated.body.refreshToken)).status).toBe(401);
   });
