@@ -1,11 +1,11 @@
-// Key rotation against auth's real JWKS, with each tool that rotates: the service's own CLI step (generated keys
-// under DATA_DIR), scripts/k8s/make-secrets.sh (the Kubernetes Secret) and compose's secrets-init. A verifier that
-// keeps the JWKS and never refetches for an unknown kid (Istio's edge does exactly that for 5 minutes) must accept
-// every token signed after a rotation; tokens signed before stay valid until their key is withdrawn, at once in an
-// emergency.
+// Key rotation against auth's real JWKS with the service's own CLI step (generated keys under DATA_DIR); the
+// Kubernetes and compose tools are proven the same way in e2e/test/key-rotation-tools.test.ts (this package's image
+// build has neither scripts/ nor compose/). A verifier that keeps the JWKS and never refetches for an unknown kid
+// (Istio's edge does exactly that for 5 minutes) must accept every token signed after a rotation; tokens signed
+// before stay valid until their key is withdrawn, at once in an emergency.
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { copyFile, mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -130,57 +130,6 @@ describe.each(testDatabaseKinds())('key rotation on %s', (kind) => {
           env: { PATH: process.env.PATH, DATA_DIR: dataDir },
         });
         expect(stdout).toMatch(/key ring rotated/);
-      },
-    );
-  });
-
-  it('rotates the Kubernetes Secret in steps (scripts/k8s/make-secrets.sh rotate-jwt)', async () => {
-    const secrets = join(fixture.dataDir, 'k8s-secrets');
-    const mounted = join(fixture.dataDir, 'k8s-mount');
-    await run('bash', [join(REPO, 'scripts/k8s/make-secrets.sh'), secrets]);
-    // what the secretGenerator of k8s/base/kustomization.yaml puts into the jwt-signing-keys Secret, as mounted
-    const mount = async () => {
-      await mkdir(mounted, { recursive: true });
-      await copyFile(join(secrets, 'jwt-current-key.pem'), join(mounted, 'current.pem'));
-      await copyFile(join(secrets, 'jwt-next-key.pub.pem'), join(mounted, 'next.pem'));
-      await copyFile(join(secrets, 'jwt-previous-key.pub.pem'), join(mounted, 'previous.pem'));
-    };
-    await proveSequence(
-      async () => {
-        await mount();
-        return start({ DATA_DIR: fixture.dataDir, JWT_KEYS_DIR: mounted });
-      },
-      async (emergency) => {
-        await agePublished(join(secrets, 'jwt-next-key.pem'));
-        await run('bash', [
-          join(REPO, 'scripts/k8s/make-secrets.sh'),
-          'rotate-jwt',
-          ...(emergency ? ['--emergency'] : []),
-          secrets,
-        ]);
-      },
-    );
-    // auth never gets a private key but the current one
-    for (const file of ['next.pem', 'previous.pem']) {
-      expect(await readFile(join(mounted, file), 'utf8')).not.toContain('PRIVATE');
-    }
-  });
-
-  it("rotates compose's secrets volume in steps (secrets-init rotate-jwt)", async () => {
-    const root = join(fixture.dataDir, 'compose-secrets');
-    for (const consumer of ['postgres', 'auth', 'auth-keyring', 'catalog', 'orders']) {
-      await mkdir(join(root, consumer), { recursive: true });
-    }
-    const generate = (...args: string[]) =>
-      run(process.execPath, [join(REPO, 'compose/secrets-init/generate.mjs'), ...args], {
-        env: { PATH: process.env.PATH, SECRETS_ROOT: root },
-      });
-    await generate();
-    await proveSequence(
-      () => start({ DATA_DIR: fixture.dataDir, JWT_KEYS_DIR: join(root, 'auth') }),
-      async (emergency) => {
-        await agePublished(join(root, 'auth-keyring/next.pem'));
-        await generate('rotate-jwt', ...(emergency ? ['--emergency'] : []));
       },
     );
   });
