@@ -36,7 +36,15 @@ function serviceEnv(extra: Record<string, string> = {}): Record<string, string |
   for (const key of Object.keys(env)) {
     if (key.startsWith('OTEL_') || key.startsWith('BENCH_') || key === 'DATABASE_URL') delete env[key];
   }
-  return { ...env, RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn', OTEL_SDK_DISABLED: 'true', NO_COLOR: '1', ...extra };
+  return {
+    ...env,
+    RATE_LIMIT_MAX: '0',
+    CREDENTIALS_RATE_LIMIT_MAX: '0',
+    LOG_LEVEL: 'warn',
+    OTEL_SDK_DISABLED: 'true',
+    NO_COLOR: '1',
+    ...extra,
+  };
 }
 
 interface PlatformInfo {

@@ -9,7 +9,9 @@ const oneShot = 'secrets-init';
 /** What each consumer finds in its read-only secrets volume at /run/secrets; nothing else, nobody else's. */
 const secretsOf: Record<string, string[]> = {
   postgres: ['auth-password', 'catalog-password', 'orders-password', 'postgres-password'],
-  auth: ['database-url', 'jwt-previous-key.pem', 'jwt-signing-key.pem', 'oauth-clients.json'],
+  // the key ring: current.pem signs; next.pem and previous.pem are public halves (the next key's private half stays in
+  // secrets-init's own volume); the service clients' registry holds hashes only
+  auth: ['current.pem', 'database-url', 'next.pem', 'oauth-clients.json', 'previous.pem'],
   catalog: ['database-url'],
   orders: ['database-url', 'oauth-client-secret'],
 };
@@ -131,6 +133,13 @@ describe('the secrets', () => {
       console.log(JSON.stringify({ files: fs.readdirSync('/run/secrets').sort(), write }));`;
     const seen = JSON.parse(await docker('exec', get(name).Id, 'node', '-e', script));
     expect(seen).toEqual({ files: secretsOf[name], write: 'EROFS' });
+  });
+
+  it("auth holds the private half of its current signing key only, never the next's or the previous'", async () => {
+    const script = `const fs = require('node:fs');
+      console.log(JSON.stringify(['current.pem', 'next.pem', 'previous.pem'].map((file) =>
+        /PRIVATE KEY/.test(fs.readFileSync('/run/secrets/' + file, 'utf8')))));`;
+    expect(JSON.parse(await docker('exec', get('auth').Id, 'node', '-e', script))).toEqual([true, false, false]);
   });
 
   it('the gateway has no secrets at all', async () => {

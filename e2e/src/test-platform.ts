@@ -34,7 +34,16 @@ export async function startTestPlatform({ env = {}, database = 'embedded', dataD
   const external = database === 'postgres' ? await openTestDatabase('postgres') : undefined;
   const logs: string[] = [];
   const platform = await startPlatform({
-    env: { ...process.env, LOG_LEVEL: 'info', RATE_LIMIT_MAX: '100000', ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_MAX: '100000',
+      CREDENTIALS_RATE_LIMIT_MAX: '100000',
+      // logins queue for auth's one hashing slot (~0.4 s each, more on a busy 2-core runner): no test is about
+      // the gateway's deadline for auth, so it must not decide a test on a slow machine
+      AUTH_TIMEOUT_MS: '15000',
+      ...env,
+    },
     dataDir: dir,
     databaseUrl: external?.url,
     logSink: (line) => logs.push(line),

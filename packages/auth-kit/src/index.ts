@@ -1,4 +1,12 @@
 // JWT verification against a JWKS, shared by the gateway and every domain service.
+export {
+  ACCESS_TOKEN_TYPE,
+  type AccessTokenHeader,
+  type AccessTokenRules,
+  readAccessTokenHeader,
+  type VerificationKey,
+  verifyAccessToken,
+} from './access-token.js';
 export { bearerToken } from './bearer-token.js';
 export {
   authenticateGrpcCaller,
@@ -15,6 +23,7 @@ export {
   type JwtVerifierOptions,
   type JwtVerifierStats,
   MAX_CLOCK_TOLERANCE_SECONDS,
+  MAX_TOKEN_LIFETIME_SECONDS,
 } from './jwt-verifier.js';
 export { TokenError, type TokenErrorReason } from './token-error.js';
 export type { VerifiedToken } from './verified-token.js';

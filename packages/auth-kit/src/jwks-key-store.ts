@@ -1,7 +1,8 @@
 // Holds the verification keys of one JWKS: fetched once (jwks-rsa parses the JWKs), cached, refreshed when stale,
 // and refetched for an unknown `kid` at most once per interval so forged kids cannot make us hammer the issuer.
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import jwksRsa from 'jwks-rsa';
+import type { VerificationKey } from './access-token.js';
 import { TokenError } from './token-error.js';
 
 export interface JwksKeyStoreOptions {
@@ -12,13 +13,6 @@ export interface JwksKeyStoreOptions {
   maxAgeMs: number;
   /** Deadline of one whole fetch (connect, headers and body). */
   fetchTimeoutMs: number;
-}
-
-export interface VerificationKey {
-  kid: string;
-  /** The JWK's `alg`, when the JWKS states one. */
-  alg: string | undefined;
-  key: KeyObject;
 }
 
 export interface JwksKeyStore {

@@ -1,16 +1,22 @@
-// Verifies access tokens against the issuer's JWKS under the platform's rules (CONTRACT.md, "Tokens"):
-// RS256/ES256 only, kid required, iss/aud/exp/sub required, at most 60 s of clock skew.
-import jwt from 'jsonwebtoken';
+// Verifies access tokens against the issuer's JWKS under the platform's rules (src/access-token.ts): RS256/ES256
+// only, typ at+jwt, no crit, kid required, iss/aud/exp/iat/sub required, lifetime capped, at most 60 s of skew.
+import {
+  type AccessTokenRules,
+  MAX_CLOCK_TOLERANCE_SECONDS,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  readAccessTokenHeader,
+  verifyAccessToken,
+} from './access-token.js';
 import { createJwksKeyStore } from './jwks-key-store.js';
-import { TokenError, toTokenError } from './token-error.js';
-import { toVerifiedToken, type VerifiedToken } from './verified-token.js';
+import type { VerifiedToken } from './verified-token.js';
 import { createVerifiedTokenCache } from './verified-token-cache.js';
 
-export const ACCEPTED_ALGORITHMS = ['RS256', 'ES256'] as const;
-export type AcceptedAlgorithm = (typeof ACCEPTED_ALGORITHMS)[number];
-export const MAX_CLOCK_TOLERANCE_SECONDS = 60;
-// Far above any real access token; bounds the work and the memory an arbitrary header string can cost.
-const MAX_TOKEN_LENGTH = 8_192;
+export {
+  ACCEPTED_ALGORITHMS,
+  type AcceptedAlgorithm,
+  MAX_CLOCK_TOLERANCE_SECONDS,
+  MAX_TOKEN_LIFETIME_SECONDS,
+} from './access-token.js';
 
 export interface JwtVerifierOptions {
   /** The issuer's JWKS, e.g. `http://127.0.0.1:8081/.well-known/jwks.json`. */
@@ -19,11 +25,13 @@ export interface JwtVerifierOptions {
   issuer: string;
   /** Expected `aud` (a token whose `aud` array contains it is accepted). */
   audience: string;
-  /** Allowed clock skew for `exp` and `nbf`; 0 to 60 (default 60). */
+  /** Allowed clock skew for `exp`, `nbf` and `iat`; 0 to 60 (default 60). */
   clockToleranceSeconds?: number;
+  /** Longest `exp - iat` accepted (plus the skew); 1 to 900 (default 900, the contract's 15 minutes). */
+  maxTokenLifetimeSeconds?: number;
   /** Least time between two JWKS fetches caused by an unknown kid (default 30 s). */
   jwksRefetchIntervalMs?: number;
-  /** Age after which the JWKS is fetched again on next use, so removed keys stop being trusted (default 10 min). */
+  /** Age after which the JWKS is fetched again on next use, so withdrawn keys stop being trusted (default 5 min). */
   jwksMaxAgeMs?: number;
   /** Bound of the verified-token cache; 0 turns it off (default 10 000). */
   cacheMaxEntries?: number;
@@ -57,37 +65,33 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   const cache = createVerifiedTokenCache(config.cacheMaxEntries);
   const stats: JwtVerifierStats = { cacheHits: 0, signatureChecks: 0 };
 
+  const rules: AccessTokenRules = {
+    issuer: config.issuer,
+    audience: config.audience,
+    clockToleranceSeconds: config.clockToleranceSeconds,
+    maxLifetimeSeconds: config.maxTokenLifetimeSeconds,
+  };
+
   return {
     async verify(token) {
-      if (typeof token !== 'string' || token === '') throw new TokenError('missing');
       const cached = cache.get(token);
       if (cached !== undefined) {
+        try {
+          // a cached token stays accepted only while the key that verified it is still published
+          await keys.keyFor(cached.kid);
+        } catch (error) {
+          cache.delete(token);
+          throw error;
+        }
         stats.cacheHits++;
-        return cached;
+        return cached.verified;
       }
 
-      const header = decodeHeader(token);
-      if (!isAccepted(header.alg)) throw new TokenError('algorithm');
-      if (typeof header.kid !== 'string' || header.kid === '') throw new TokenError('unknown-kid');
+      const header = readAccessTokenHeader(token);
       const key = await keys.keyFor(header.kid);
-      // A key published for one algorithm is never used with another
-      if (key.alg !== undefined && key.alg !== header.alg) throw new TokenError('algorithm');
-
       stats.signatureChecks++;
-      let payload: string | jwt.JwtPayload;
-      try {
-        payload = jwt.verify(token, key.key, {
-          algorithms: [header.alg],
-          issuer: config.issuer,
-          audience: config.audience,
-          clockTolerance: config.clockToleranceSeconds,
-        });
-      } catch (error) {
-        throw toTokenError(error);
-      }
-      if (typeof payload !== 'object') throw new TokenError('malformed');
-      const verified = toVerifiedToken(payload, token);
-      cache.set(verified);
+      const verified: VerifiedToken = verifyAccessToken(token, header, key, rules);
+      cache.set({ verified, kid: header.kid });
       return verified;
     },
     stats() {
@@ -100,24 +104,6 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   };
 }
 
-function isAccepted(alg: unknown): alg is AcceptedAlgorithm {
-  return ACCEPTED_ALGORITHMS.includes(alg as AcceptedAlgorithm);
-}
-
-function decodeHeader(token: string): jwt.JwtHeader {
-  if (token.length > MAX_TOKEN_LENGTH) throw new TokenError('malformed');
-  let decoded: jwt.Jwt | null;
-  try {
-    decoded = jwt.decode(token, { complete: true });
-  } catch (error) {
-    throw new TokenError('malformed', { cause: error });
-  }
-  if (decoded === null || typeof decoded.payload !== 'object' || decoded.payload === null) {
-    throw new TokenError('malformed');
-  }
-  return decoded.header;
-}
-
 function validated(options: JwtVerifierOptions): Required<JwtVerifierOptions> {
   // `??` rather than spread defaults: an explicit `undefined` (an unset env var) must still get the default
   const config: Required<JwtVerifierOptions> = {
@@ -125,8 +111,10 @@ function validated(options: JwtVerifierOptions): Required<JwtVerifierOptions> {
     issuer: options.issuer,
     audience: options.audience,
     clockToleranceSeconds: options.clockToleranceSeconds ?? MAX_CLOCK_TOLERANCE_SECONDS,
+    maxTokenLifetimeSeconds: options.maxTokenLifetimeSeconds ?? MAX_TOKEN_LIFETIME_SECONDS,
     jwksRefetchIntervalMs: options.jwksRefetchIntervalMs ?? 30_000,
-    jwksMaxAgeMs: options.jwksMaxAgeMs ?? 600_000,
+    // Istio's edge keeps a JWKS 5 minutes too: a withdrawn key is dropped everywhere within the same bound
+    jwksMaxAgeMs: options.jwksMaxAgeMs ?? 300_000,
     cacheMaxEntries: options.cacheMaxEntries ?? 10_000,
     fetchTimeoutMs: options.fetchTimeoutMs ?? 2_000,
   };
@@ -142,6 +130,10 @@ function validated(options: JwtVerifierOptions): Required<JwtVerifierOptions> {
   const tolerance = config.clockToleranceSeconds;
   if (!Number.isFinite(tolerance) || tolerance < 0 || tolerance > MAX_CLOCK_TOLERANCE_SECONDS) {
     throw new RangeError(`clockToleranceSeconds must be between 0 and ${MAX_CLOCK_TOLERANCE_SECONDS}`);
+  }
+  const lifetime = config.maxTokenLifetimeSeconds;
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_TOKEN_LIFETIME_SECONDS) {
+    throw new RangeError(`maxTokenLifetimeSeconds must be an integer between 1 and ${MAX_TOKEN_LIFETIME_SECONDS}`);
   }
   for (const name of ['jwksRefetchIntervalMs', 'jwksMaxAgeMs', 'cacheMaxEntries', 'fetchTimeoutMs'] as const) {
     if (!Number.isInteger(config[name]) || config[name] < 0) throw new RangeError(`${name} must be an integer >= 0`);

@@ -5,6 +5,8 @@ export type TokenErrorReason =
   | 'missing'
   | 'malformed'
   | 'algorithm'
+  | 'token-type'
+  | 'critical-header'
   | 'unknown-kid'
   | 'signature'
   | 'expired'
@@ -16,6 +18,8 @@ const MESSAGES: Record<TokenErrorReason, string> = {
   missing: 'A bearer token is required',
   malformed: 'The token is malformed',
   algorithm: 'The token is signed with an algorithm that is not accepted',
+  'token-type': 'The token is not an access token',
+  'critical-header': 'The token requires header extensions that are not supported',
   'unknown-kid': 'The token is signed with an unknown key',
   signature: 'The token signature is invalid',
   expired: 'The token has expired',

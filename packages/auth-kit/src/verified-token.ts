@@ -8,8 +8,8 @@ export interface VerifiedToken {
   readonly roles: readonly string[];
   /** `jti`, when present. */
   readonly tokenId: string | undefined;
-  /** `iat` in seconds since the epoch, when present. */
-  readonly issuedAt: number | undefined;
+  /** `iat` in seconds since the epoch (required). */
+  readonly issuedAt: number;
   /** `exp` in seconds since the epoch. */
   readonly expiresAt: number;
   /** `iss`. */
@@ -25,7 +25,8 @@ export function toVerifiedToken(payload: Record<string, unknown>, token: string)
   if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new TokenError('claims');
   if (typeof sub !== 'string' || sub === '') throw new TokenError('claims');
   if (typeof iss !== 'string') throw new TokenError('claims');
-  if (iat !== undefined && typeof iat !== 'number') throw new TokenError('claims');
+  // without iat nothing bounds how long the token was meant to live
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) throw new TokenError('claims');
   if (jti !== undefined && typeof jti !== 'string') throw new TokenError('claims');
   if (roles !== undefined && !(Array.isArray(roles) && roles.every((role) => typeof role === 'string'))) {
     throw new TokenError('claims');

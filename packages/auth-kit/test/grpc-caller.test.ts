@@ -38,7 +38,7 @@ const metadataWith = (...values: string[]) => {
 };
 const bearer = (token: string) => metadataWith(`Bearer ${token}`);
 const serviceToken = (clientId: string, overrides: Record<string, unknown> = {}) =>
-  services.sign({ sub: clientId, client_id: clientId, roles: undefined, ...overrides }, { typ: 'at+jwt' });
+  services.sign({ sub: clientId, client_id: clientId, roles: undefined, ...overrides }, { header: { typ: 'at+jwt' } });
 
 async function failure(attempt: Promise<unknown>): Promise<unknown> {
   return attempt.then(
@@ -73,7 +73,10 @@ describe('authenticateGrpcCaller for end users (no allowedClients)', () => {
   });
 
   it('refuses a token the verifier refuses, such as one for another audience', async () => {
-    const forCatalog = users.sign({ sub: 'orders', client_id: 'orders', aud: 'catalog' }, { typ: 'at+jwt' });
+    const forCatalog = users.sign(
+      { sub: 'orders', client_id: 'orders', aud: 'catalog' },
+      { header: { typ: 'at+jwt' } },
+    );
     const error = await failure(authenticateGrpcCaller(bearer(forCatalog), { verifier: userVerifier }));
     expect(error).toBeInstanceOf(TokenError);
     expect((error as TokenError).reason).toBe('claims');
@@ -86,7 +89,10 @@ describe('authenticateGrpcCaller for services (allowedClients)', () => {
   it('accepts an at+jwt access token issued to an allowed client', async () => {
     const caller = await authenticateGrpcCaller(bearer(serviceToken('orders')), options());
     expect(caller).toMatchObject({ subject: 'orders', clientId: 'orders' });
-    const fullMediaType = services.sign({ sub: 'orders', client_id: 'orders' }, { typ: 'application/at+jwt' });
+    const fullMediaType = services.sign(
+      { sub: 'orders', client_id: 'orders' },
+      { header: { typ: 'application/at+jwt' } },
+    );
     await expect(authenticateGrpcCaller(bearer(fullMediaType), options())).resolves.toMatchObject({
       clientId: 'orders',
     });
@@ -101,7 +107,7 @@ describe('authenticateGrpcCaller for services (allowedClients)', () => {
   it('refuses an end user’s token, even one minted for this audience, as not a service token', async () => {
     // what a user token would be if its audience matched: no at+jwt type, no client_id
     const userLike = services.sign({ sub: 'user-1', roles: ['user'] });
-    const typedUser = services.sign({ sub: 'user-1' }, { typ: 'at+jwt' });
+    const typedUser = services.sign({ sub: 'user-1' }, { header: { typ: 'at+jwt' } });
     const foreignClient = serviceToken('orders', { sub: 'user-1' });
     for (const token of [userLike, typedUser, foreignClient, users.sign({ sub: 'orders', client_id: 'orders' })]) {
       const error = await failure(authenticateGrpcCaller(bearer(token), options()));

@@ -138,6 +138,7 @@ describe('rejected tokens', () => {
       algorithm: 'RS256',
       keyid: listedKid,
       expiresIn: 300,
+      header: { alg: 'RS256', typ: 'at+jwt' },
     });
     expect(await reasonOf(verifier.verify(token))).toBe('signature');
   });
@@ -152,6 +153,27 @@ describe('rejected tokens', () => {
     expect(await reasonOf(verifier.verify(issuer.sign({ exp: undefined })))).toBe('claims');
     expect(await reasonOf(verifier.verify(issuer.sign({ sub: undefined })))).toBe('claims');
     expect(await reasonOf(verifier.verify(issuer.sign({ roles: [1] })))).toBe('claims');
+  });
+
+  it('rejects a token without iat, with iat in the future, or living longer than 15 minutes', async () => {
+    expect(await reasonOf(verifier.verify(issuer.sign({ iat: undefined })))).toBe('claims');
+    expect(await reasonOf(verifier.verify(issuer.sign({ iat: now() + 300, exp: now() + 600 })))).toBe('not-yet-valid');
+    // minted by whoever holds a signing key, for a day: refused, though its signature is fine
+    expect(await reasonOf(verifier.verify(issuer.sign({ iat: now(), exp: now() + 86_400 })))).toBe('claims');
+    // 15 minutes plus the skew is the bound; an iat within the skew ahead is accepted
+    expect((await verifier.verify(issuer.sign({ iat: now() - 100, exp: now() + 860 }))).subject).toBe('user-1');
+    expect((await verifier.verify(issuer.sign({ iat: now() + 30 }))).subject).toBe('user-1');
+    const shorter = verifierFor({ maxTokenLifetimeSeconds: 300, clockToleranceSeconds: 0 });
+    expect(await reasonOf(shorter.verify(issuer.sign({ iat: now(), exp: now() + 301 })))).toBe('claims');
+  });
+
+  it('accepts only tokens typed as access tokens (RFC 9068), and none with a critical header', async () => {
+    expect(await reasonOf(verifier.verify(issuer.sign({}, { header: { typ: 'JWT' } })))).toBe('token-type');
+    expect(await reasonOf(verifier.verify(issuer.sign({}, { header: { typ: undefined } })))).toBe('token-type');
+    expect(await reasonOf(verifier.verify(issuer.sign({}, { header: { typ: 'id+jwt' } })))).toBe('token-type');
+    expect((await verifier.verify(issuer.sign({}, { header: { typ: 'application/AT+JWT' } }))).subject).toBe('user-1');
+    const critical = issuer.sign({}, { header: { crit: ['exp-override'], 'exp-override': true } });
+    expect(await reasonOf(verifier.verify(critical))).toBe('critical-header');
   });
 
   it('rejects an expired token', async () => {
@@ -328,6 +350,24 @@ describe('the verified-token cache', () => {
     await small.verify(a);
     expect(small.stats()).toEqual({ cacheHits: 1, signatureChecks: 3 });
   });
+
+  it('drops a cached token once the key that verified it is withdrawn from the JWKS', () =>
+    withOwnIssuer(async (rotatingIssuer) => {
+      const refreshing = verifierFor({ jwksMaxAgeMs: 1_500, jwksRefetchIntervalMs: 1_000 }, rotatingIssuer);
+      const token = rotatingIssuer.sign({ sub: 'cached' });
+      await refreshing.verify(token);
+      await refreshing.verify(token);
+      expect(refreshing.stats()).toEqual({ cacheHits: 1, signatureChecks: 1 });
+      const loadedAt = Date.now();
+      rotatingIssuer.rotate();
+      rotatingIssuer.rotate(); // the token's key is now neither current nor previous: withdrawn
+
+      await sleep(loadedAt + 1_550 - Date.now());
+      // the verified-token cache alone would accept it until its exp, minutes from now
+      expect(await reasonOf(refreshing.verify(token))).toBe('unknown-kid');
+      expect(await reasonOf(refreshing.verify(token))).toBe('unknown-kid');
+      expect(refreshing.stats().cacheHits).toBe(1);
+    }));
 
   it('never caches a rejection', async () => {
     const token = issuer.sign({ aud: 'another-api' });

@@ -66,7 +66,8 @@ export function servicesFor(ports: PlatformPorts): ServiceDefinition[] {
       usesDatabase: true,
       usesDataDir: true,
       secretFiles: { OAUTH_CLIENTS_FILE: CLIENT_REGISTRY_FILE },
-      env: { PORT: String(ports.auth) },
+      // the gateway reaches auth over loopback: its X-Forwarded-For names the client; nobody else's is believed
+      env: { PORT: String(ports.auth), TRUSTED_PROXIES: 'loopback' },
     },
     {
       name: 'catalog',

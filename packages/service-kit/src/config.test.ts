@@ -39,6 +39,31 @@ describe('loadConfig', () => {
     expect(message).toContain('LOG_LEVEL');
   });
 
+  it('never echoes a string value, which may be or carry a secret, and still names the variable', () => {
+    const strict = Type.Object({
+      DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
+      OTEL_EXPORTER_OTLP_HEADERS: Type.Optional(Type.String({ maxLength: 8 })),
+      LOG_LEVEL: baseConfigProperties.LOG_LEVEL,
+    });
+    let error: unknown;
+    try {
+      // a malformed URL (one slash missing) cannot be parsed, so it cannot be redacted either
+      loadConfig(strict, {
+        DATABASE_URL: 'postgres:/auth:s3cret-pw@db:5432/auth',
+        OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer tok3n',
+        LOG_LEVEL: 'hunter2',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toMatch(/DATABASE_URL must match pattern .* \(value not shown: 37 characters\)/);
+    expect(message).toContain('OTEL_EXPORTER_OTLP_HEADERS');
+    expect(message).toContain('LOG_LEVEL must be one of');
+    for (const secret of ['s3cret-pw', 'auth:', 'tok3n', 'hunter2']) expect(message).not.toContain(secret);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig(schema, { DATABASE_URL: 'postgres://x', PORT: '' }).PORT).toBe(8081);
     expect(() => loadConfig(schema, { DATABASE_URL: '' })).toThrow(/DATABASE_URL is required/);

@@ -122,12 +122,23 @@ export function loadConfig<T extends TObject>(schema: T, env: Record<string, str
       : choices?.every((choice) => choice !== undefined)
         ? `must be one of ${choices.join(', ')}`
         : ([...Value.Errors(property, got)][0]?.message ?? 'is invalid');
-    // a value from a file is usually a secret: name where it came from, not what it was
-    const source = fromFile.has(name) ? `(read from ${name}_FILE)` : `(got ${JSON.stringify(picked[name] ?? got)})`;
-    problems.push(`${name} ${reason} ${source}`);
+    problems.push(`${name} ${reason} ${describeValue(name, property, picked[name] ?? got, fromFile.has(name))}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return value as Static<T>;
+}
+
+/**
+ * What an error may say about a refused value. Only numbers and booleans are echoed: any string can be a secret
+ * or carry one (a DATABASE_URL with its password, OTLP headers with a token, a key pasted into the wrong variable),
+ * and a malformed one cannot be reliably redacted, so its content is never shown, only its length.
+ */
+function describeValue(name: string, property: unknown, value: unknown, fromFile: boolean): string {
+  if (fromFile) return `(read from ${name}_FILE)`;
+  const type = (property as { type?: unknown }).type;
+  if (type === 'integer' || type === 'number' || type === 'boolean') return `(got ${JSON.stringify(value)})`;
+  const length = typeof value === 'string' ? `${value.length} characters` : typeof value;
+  return `(value not shown: ${length})`;
 }
 
 // an empty variable means "not set", as shells and compose files commonly produce
@@ -153,14 +164,20 @@ function readValueFile(path: string): { value: string } | { problem: string } {
   return value === '' ? { problem: `names an empty file (${path})` } : { value };
 }
 
-/** For main.ts: load the config or print the problem and exit with status 1, before anything else starts. */
+/**
+ * For main.ts: load the config or print the problem and exit with status 1, before anything else starts.
+ * `check` validates what a schema cannot (e.g. trustedProxies); it throws ConfigError.
+ */
 export function loadConfigOrExit<T extends TObject>(
   service: string,
   schema: T,
   env: Record<string, string | undefined>,
+  check: (config: Static<T>) => void = () => {},
 ): Static<T> {
   try {
-    return loadConfig(schema, env);
+    const config = loadConfig(schema, env);
+    check(config);
+    return config;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${service}: ${error.message}\n`);

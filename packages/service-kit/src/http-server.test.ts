@@ -1,13 +1,14 @@
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import Type from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpServer, type HttpServer } from './http-server.js';
+import { createHttpServer, type HttpServer, type HttpTimeouts } from './http-server.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { HttpProblem } from './problem.js';
 import { Readiness } from './readiness.js';
 
-function build(readiness = new Readiness()) {
+function build(readiness = new Readiness(), timeouts: Partial<HttpTimeouts> = {}) {
   const lines: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -16,7 +17,7 @@ function build(readiness = new Readiness()) {
     },
   });
   const logger = createLogger({ service: 'test', level: 'info', destination });
-  const app = createHttpServer({ logger, metrics: createMetrics('test'), readiness });
+  const app = createHttpServer({ logger, metrics: createMetrics('test'), readiness, timeouts });
   app.post(
     '/things',
     { schema: { body: Type.Object({ name: Type.String({ minLength: 1 }) }, { additionalProperties: false }) } },
@@ -24,6 +25,12 @@ function build(readiness = new Readiness()) {
   );
   app.get('/teapot', async () => {
     throw new HttpProblem(418, 'short and stout', { headers: { 'retry-after': '3' } });
+  });
+  // walks the body recursively, as a forwarding proxy or a logger would
+  app.post('/walk', async (request) => ({ length: JSON.stringify(request.body).length }));
+  app.get('/cached', async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return { cached: true };
   });
   app.get('/boom', async () => {
     throw new Error('secret internals at /srv/app.js:12');
@@ -133,5 +140,140 @@ describe('createHttpServer', () => {
     expect(draining.statusCode).toBe(200);
     // so a keep-alive connection of a request in flight at shutdown cannot hold the server open
     expect(draining.headers.connection).toBe('close');
+  });
+
+  it('answers every response with the API security headers of the OWASP REST cheat sheet, and no-store by default', async () => {
+    ({ app } = build());
+    const answers = await Promise.all([
+      app.inject({ method: 'GET', url: '/healthz' }),
+      app.inject({ method: 'GET', url: '/nope' }),
+      app.inject({ method: 'GET', url: '/boom' }),
+      app.inject({ method: 'POST', url: '/things', payload: { name: '' } }),
+    ]);
+    for (const response of answers) {
+      expect(response.headers, String(response.statusCode)).toMatchObject({
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'content-security-policy': "frame-ancestors 'none'",
+        'content-type': expect.stringMatching(/^application\/(problem\+)?json/),
+      });
+    }
+    // a route that means to be cached keeps its own Cache-Control
+    const cached = await app.inject({ method: 'GET', url: '/cached' });
+    expect(cached.headers['cache-control']).toBe('public, max-age=300');
+    expect(cached.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('refuses a pathologically nested JSON body with a 400 problem before anything walks it', async () => {
+    ({ app } = build());
+    const depth = 100_000; // 200 KB, well within the body limit
+    for (const payload of ['['.repeat(depth) + ']'.repeat(depth), `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`]) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/walk',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.json().detail).toMatch(/nests deeper than 32 levels/);
+    }
+    // brackets inside strings are data, not nesting; ordinary nesting passes
+    const fine = await app.inject({
+      method: 'POST',
+      url: '/walk',
+      payload: { text: '[[[[{{{{'.repeat(100), a: [[{ b: [1] }]] },
+    });
+    expect(fine.statusCode).toBe(200);
+    const escaped = await app.inject({
+      method: 'POST',
+      url: '/walk',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"quote":"\\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}',
+    });
+    expect(escaped.statusCode).toBe(200);
+  });
+
+  it('takes JSON only: other media types get a 415 problem, poisoned prototypes a 400', async () => {
+    ({ app } = build());
+    const text = await app.inject({
+      method: 'POST',
+      url: '/walk',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'hi',
+    });
+    expect(text.statusCode).toBe(415);
+    expect(text.headers['content-type']).toContain('application/problem+json');
+    const poisoned = await app.inject({
+      method: 'POST',
+      url: '/walk',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"__proto__":{"admin":true}}',
+    });
+    expect(poisoned.statusCode).toBe(400);
+  });
+
+  describe('on a real socket', () => {
+    const timeouts = { headersMs: 300, requestMs: 600, checkIntervalMs: 50 };
+
+    /** Writes `parts` one by one, `gapMs` apart, and resolves with what the server sent and when it closed. */
+    function dribble(port: number, parts: string[], gapMs: number) {
+      return new Promise<{ received: string; closedBeforeEnd: boolean }>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1');
+        let received = '';
+        let sent = 0;
+        socket.on('data', (chunk) => {
+          received += chunk;
+        });
+        socket.on('error', () => {});
+        const timer = setInterval(() => {
+          if (socket.destroyed) return;
+          if (sent < parts.length) socket.write(parts[sent++]!);
+        }, gapMs);
+        socket.on('close', () => {
+          clearInterval(timer);
+          resolve({ received, closedBeforeEnd: sent < parts.length });
+        });
+        setTimeout(() => {
+          clearInterval(timer);
+          socket.destroy();
+          reject(new Error(`the server kept the connection open; received: ${received}`));
+        }, 10_000);
+      });
+    }
+
+    async function listen() {
+      ({ app } = build(new Readiness(), timeouts));
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      return (app.server.address() as { port: number }).port;
+    }
+
+    it('closes a connection whose headers are dribbled too slowly, with a 408 problem', async () => {
+      const port = await listen();
+      // one header line every 100 ms, forever: never a complete head
+      const parts = ['GET /healthz HTTP/1.1\r\n', ...Array.from({ length: 80 }, (_, i) => `x-slow-${i}: y\r\n`)];
+      const { received, closedBeforeEnd } = await dribble(port, parts, 100);
+      expect(closedBeforeEnd).toBe(true);
+      expect(received).toMatch(/^HTTP\/1\.1 408 /);
+      expect(received).toContain('content-type: application/problem+json');
+      expect(received).toContain('x-content-type-options: nosniff');
+    });
+
+    it('closes a connection whose body is dribbled too slowly', async () => {
+      const port = await listen();
+      const head = 'POST /things HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{';
+      const parts = [head, ...Array.from({ length: 99 }, () => ' ')];
+      const { received, closedBeforeEnd } = await dribble(port, parts, 100);
+      expect(closedBeforeEnd).toBe(true);
+      expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    });
+
+    it('answers a request that is not HTTP with a 400 problem', async () => {
+      const port = await listen();
+      const { received } = await dribble(port, ['NOT HTTP AT ALL\r\n\r\n'], 10);
+      expect(received).toMatch(/^HTTP\/1\.1 400 /);
+      expect(received).toContain('"status":400');
+    });
   });
 });

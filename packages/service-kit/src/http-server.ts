@@ -1,5 +1,6 @@
 // The fastify app factory every HTTP server of the platform starts from: request ids, one log line per request,
-// RED metrics, problem-details errors without stack traces, and the ops routes /healthz, /readyz and /metrics.
+// RED metrics, problem-details errors without stack traces, the API security headers, timeouts that a slow client
+// cannot hold a connection past, a bounded JSON parser, and the ops routes /healthz, /readyz and /metrics.
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { trace } from '@opentelemetry/api';
@@ -14,9 +15,12 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import type { Logger } from 'pino';
+import { problemClientErrorHandler } from './client-error.js';
+import { depthBoundedJsonParser } from './json-body.js';
 import type { Metrics } from './metrics.js';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.js';
 import type { Readiness } from './readiness.js';
+import { applySecurityHeaders } from './security-headers.js';
 import { serviceVersion } from './service-version.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -31,7 +35,35 @@ export interface HttpServerOptions {
   trustProxy?: FastifyServerOptions['trustProxy'];
   /** What /healthz reports as `version`; by default the version in the service's package.json. */
   version?: string;
+  timeouts?: Partial<HttpTimeouts>;
 }
+
+/**
+ * How long a client may take, so a slowly dribbled request cannot hold a connection (fastify turns Node's request
+ * timeout off by default). Node checks the headers and request deadlines every `checkIntervalMs`.
+ */
+export interface HttpTimeouts {
+  /** From the connection (or the first byte of a kept-alive request) to the end of its headers. */
+  headersMs: number;
+  /** From the same start to the end of the whole request, body included. */
+  requestMs: number;
+  /**
+   * A socket with no traffic either way for this long is destroyed (a client that stops reading its answer).
+   * Above the keep-alive timeout, so an idle kept-alive connection is closed gracefully by that one first.
+   */
+  idleMs: number;
+  /** An idle kept-alive connection is closed after this; above the 60 s idle timeout of common load balancers. */
+  keepAliveMs: number;
+  checkIntervalMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  idleMs: 120_000,
+  keepAliveMs: 72_000,
+  checkIntervalMs: 1_000,
+};
 
 export type HttpServer = FastifyInstance<
   RawServerDefault,
@@ -51,7 +83,9 @@ export function createHttpServer({
   bodyLimit = BODY_LIMIT_BYTES,
   trustProxy = false,
   version = serviceVersion(),
+  timeouts: timeoutOverrides = {},
 }: HttpServerOptions): HttpServer {
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...timeoutOverrides };
   const app = Fastify({
     loggerInstance: logger,
     // one line per request, written in onResponse below, instead of fastify's two
@@ -66,7 +100,20 @@ export function createHttpServer({
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     return503OnClosing: true,
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkIntervalMs },
+    clientErrorHandler: problemClientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // JSON only: an API that parsed text/plain would take bodies a browser sends cross-origin without a preflight
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    depthBoundedJsonParser(app.getDefaultJsonParser('error', 'error')),
+  );
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
@@ -77,6 +124,7 @@ export function createHttpServer({
   // Once shutdown began, close each connection after its response: a request in flight when close() starts would
   // otherwise leave a keep-alive socket that holds server.close() open until the client's idle timeout.
   app.addHook('onSend', async (request, reply) => {
+    applySecurityHeaders(reply);
     if (readiness.isDraining && request.raw.httpVersionMajor < 2) reply.header('connection', 'close');
   });
 

@@ -1,6 +1,20 @@
 // Readiness: named checks of a service's own dependencies, and the switch that turns it off once shutdown begins.
+// /readyz answers on every HTTP port, the gateway's public one included, so what a hit triggers is bounded: callers
+// arriving while a check runs share that run, and a check may keep its outcome for a while (`cacheMs`).
 
 export type ReadinessCheck = () => Promise<void>;
+
+export interface ReadinessCheckOptions {
+  /** How long an outcome (ok or not) is reused before the check runs again; 0 (default): every report runs it. */
+  cacheMs?: number;
+}
+
+interface RegisteredCheck {
+  check: ReadinessCheck;
+  cacheMs: number;
+  running?: Promise<string>;
+  outcome?: { result: string; at: number };
+}
 
 export interface ReadinessReport {
   ready: boolean;
@@ -8,14 +22,14 @@ export interface ReadinessReport {
 }
 
 export class Readiness {
-  private readonly checks = new Map<string, ReadinessCheck>();
+  private readonly checks = new Map<string, RegisteredCheck>();
   private draining = false;
 
   constructor(private readonly timeoutMs = 2_000) {}
 
   /** Adds a check; it passes by resolving and fails by throwing (or by taking longer than the timeout). */
-  add(name: string, check: ReadinessCheck): this {
-    this.checks.set(name, check);
+  add(name: string, check: ReadinessCheck, { cacheMs = 0 }: ReadinessCheckOptions = {}): this {
+    this.checks.set(name, { check, cacheMs });
     return this;
   }
 
@@ -31,9 +45,20 @@ export class Readiness {
   async report(): Promise<ReadinessReport> {
     if (this.draining) return { ready: false, checks: { shutdown: 'shutting down' } };
     const entries = await Promise.all(
-      [...this.checks].map(async ([name, check]) => [name, await this.run(check)] as const),
+      [...this.checks].map(async ([name, registered]) => [name, await this.outcomeOf(registered)] as const),
     );
     return { ready: entries.every(([, result]) => result === 'ok'), checks: Object.fromEntries(entries) };
+  }
+
+  private outcomeOf(registered: RegisteredCheck): Promise<string> {
+    const { outcome } = registered;
+    if (outcome && performance.now() - outcome.at < registered.cacheMs) return Promise.resolve(outcome.result);
+    registered.running ??= this.run(registered.check).then((result) => {
+      registered.outcome = { result, at: performance.now() };
+      registered.running = undefined;
+      return result;
+    });
+    return registered.running;
   }
 
   private async run(check: ReadinessCheck): Promise<string> {

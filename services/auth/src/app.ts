@@ -1,5 +1,7 @@
 // Builds the auth service from its config: storage, key ring, domain and routes on service-kit's HTTP server.
 // Importing this module starts nothing; main.ts listens, tests build it as they need.
+
+import { MAX_CLOCK_TOLERANCE_SECONDS } from '@platform/auth-kit';
 import {
   createHttpServer,
   createMetrics,
@@ -11,14 +13,16 @@ import {
   type Pool,
   pingDatabase,
   Readiness,
+  trustedProxies,
 } from '@platform/service-kit';
+import { createAuthMetrics } from './auth.metrics.js';
 import { authRoutes } from './auth.routes.js';
 import { createAuthService } from './auth.service.js';
 import { createClientRegistry } from './client-registry.js';
 import { createClientTokens } from './client-tokens.js';
 import type { Config } from './config.js';
-import { createLoginFailuresRepository } from './login-failures.repository.js';
-import { createLoginThrottle } from './login-throttle.js';
+import { createLoginAttemptsRepository } from './login-attempts.repository.js';
+import { createLoginReservations } from './login-reservations.js';
 import { migrations, SCHEMA } from './migrations.js';
 import { oauthTokenRoutes } from './oauth-token.routes.js';
 import { createPasswordHasher, type ScryptParameters } from './passwords.js';
@@ -43,12 +47,28 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   const { logger } = dependencies;
   // before anything is opened: a bad registry stops the start, naming OAUTH_CLIENTS
   const clients = createClientRegistry(config.OAUTH_CLIENTS);
+  const trustProxy = trustedProxies(config.TRUSTED_PROXIES, 'TRUSTED_PROXIES');
   const keys = await loadKeyRing({
+    keysDir: config.JWT_KEYS_DIR,
     dataDir: config.DATA_DIR,
-    signingKeyFile: config.JWT_SIGNING_KEY_FILE,
-    previousKeyFile: config.JWT_PREVIOUS_KEY_FILE,
+    // a token signed just before the rotation lives ACCESS_TOKEN_TTL_SECONDS, and verifiers allow the skew on top
+    previousPublishedSeconds: config.ACCESS_TOKEN_TTL_SECONDS + MAX_CLOCK_TOLERANCE_SECONDS,
   });
-  logger.info({ current: keys.current.kid, previous: keys.previous?.kid }, 'signing keys loaded');
+  logger.info(
+    {
+      current: keys.current.kid,
+      next: keys.next.kid,
+      previous: keys.previous?.key.kid,
+      previousWithdrawnAt: keys.previous?.withdrawnAt,
+    },
+    'signing keys loaded',
+  );
+  const metrics = dependencies.metrics ?? createMetrics('auth');
+  const passwords = createPasswordHasher(dependencies.scrypt, {
+    concurrency: config.PASSWORD_HASH_CONCURRENCY,
+    queueLimit: config.PASSWORD_HASH_QUEUE_LIMIT,
+  });
+  const authMetrics = createAuthMetrics(metrics, passwords);
 
   const ownsPool = dependencies.pool === undefined;
   const pool = dependencies.pool ?? createPool({ connectionString: config.DATABASE_URL, applicationName: 'auth' });
@@ -62,13 +82,15 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   const service = createAuthService({
     users: createUsersRepository(pool),
     refreshTokens: createRefreshTokensRepository(pool),
-    throttle: createLoginThrottle(createLoginFailuresRepository(pool), {
-      maxFailuresPerEmail: config.LOGIN_MAX_FAILURES,
-      maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
+    logins: createLoginReservations(createLoginAttemptsRepository(pool), {
+      maxFailuresPerAccount: config.LOGIN_MAX_FAILURES,
+      maxFailuresPerAddress: config.LOGIN_MAX_FAILURES_PER_IP,
       lockoutSeconds: config.LOGIN_LOCKOUT_SECONDS,
+      maxLockoutSeconds: config.LOGIN_LOCKOUT_MAX_SECONDS,
       windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
     }),
-    passwords: createPasswordHasher(dependencies.scrypt),
+    passwords,
+    events: authMetrics,
     tokens: createTokens(keys, {
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
@@ -77,15 +99,16 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
     logger,
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    refreshFamilyMaxAgeSeconds: config.REFRESH_FAMILY_MAX_AGE_SECONDS,
   });
 
   const readiness = new Readiness().add('database', () => pingDatabase(pool));
   const app = createHttpServer({
     logger,
-    metrics: dependencies.metrics ?? createMetrics('auth'),
+    metrics,
     readiness,
-    // the address TRUST_PROXY_HOPS hops back in X-Forwarded-For is the client; anything before it is the client's say
-    trustProxy: (_address, hop) => hop < config.TRUST_PROXY_HOPS,
+    // X-Forwarded-For is believed from these peers only (the gateway): anyone else's header is ignored
+    trustProxy,
   });
   if (ownsPool) app.addHook('onClose', () => pool.end());
   await app.register(authRoutes, { service });

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { bearerToken, TokenError } from '@platform/auth-kit';
 import { HttpProblem } from '@platform/service-kit';
+import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import {
   LoginBody,
@@ -26,7 +27,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       schema: {
         summary: 'Create an account',
         body: RegisterBody,
-        response: { 201: UserResponse, 400: Problem, 409: Problem },
+        response: { 201: UserResponse, 400: Problem, 409: Problem, 503: Problem },
       },
     },
     async (request, reply) => {
@@ -42,11 +43,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       schema: {
         summary: 'Exchange email and password for an access and a refresh token',
         body: LoginBody,
-        response: { 200: TokenPairResponse, 400: Problem, 401: Problem, 429: Problem },
+        response: { 200: TokenPairResponse, 400: Problem, 401: Problem, 429: Problem, 503: Problem },
       },
     },
-    // request.ip is the client's address as told by TRUST_PROXY_HOPS proxies (the gateway), else the peer's
-    async (request) => run(() => service.login({ ...request.body, clientIp: request.ip })),
+    // request.ip is the client's address as told by a TRUSTED_PROXIES peer (the gateway), else the peer's own
+    async (request, reply) => {
+      const pair = await run(() => service.login({ ...request.body, clientIp: request.ip }));
+      return neverCached(reply, pair);
+    },
   );
 
   app.post(
@@ -58,7 +62,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
         response: { 200: TokenPairResponse, 400: Problem, 401: Problem },
       },
     },
-    async (request) => run(() => service.refresh(request.body.refreshToken)),
+    async (request, reply) => neverCached(reply, await run(() => service.refresh(request.body.refreshToken))),
   );
 
   app.post(
@@ -91,6 +95,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   );
 };
 
+/** RFC 6749 5.1: an answer carrying tokens says no-store, and Pragma: no-cache for HTTP/1.0 caches. */
+function neverCached<T>(reply: FastifyReply, body: T): T {
+  reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+  return body;
+}
+
 async function run<T>(action: () => Promise<T>): Promise<T> {
   try {
     return await action();
@@ -114,6 +124,10 @@ function toHttpProblem(error: unknown): unknown {
       return new HttpProblem(401, error.message, { headers: { 'www-authenticate': 'Bearer' } });
     case 'login-locked':
       return new HttpProblem(429, error.message, {
+        headers: { 'retry-after': String(error.details.retryAfterSeconds ?? 1) },
+      });
+    case 'busy':
+      return new HttpProblem(503, error.message, {
         headers: { 'retry-after': String(error.details.retryAfterSeconds ?? 1) },
       });
     case 'invalid-refresh-token':

@@ -3,8 +3,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { TokenError } from '@platform/auth-kit';
 import type { Logger } from '@platform/service-kit';
-import type { LoginThrottle } from './login-throttle.js';
-import type { PasswordHasher } from './passwords.js';
+import type { AuthEvents } from './auth.metrics.js';
+import type { LoginAttempt, LoginReservations } from './login-reservations.js';
+import { type PasswordHasher, PasswordHasherBusyError } from './passwords.js';
 import type { RefreshTokensRepository } from './refresh-tokens.repository.js';
 import type { Tokens } from './tokens.js';
 import type { User, UsersRepository } from './users.repository.js';
@@ -15,6 +16,7 @@ export type AuthErrorReason =
   | 'email-taken'
   | 'invalid-credentials'
   | 'login-locked'
+  | 'busy'
   | 'invalid-refresh-token'
   | 'invalid-access-token';
 
@@ -41,12 +43,14 @@ export interface TokenPair {
 export interface AuthServiceOptions {
   users: UsersRepository;
   refreshTokens: RefreshTokensRepository;
-  throttle: LoginThrottle;
+  logins: LoginReservations;
   passwords: PasswordHasher;
   tokens: Tokens;
   logger: Logger;
+  events: AuthEvents;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  refreshFamilyMaxAgeSeconds: number;
 }
 
 export interface AuthService {
@@ -63,10 +67,12 @@ const EXPIRED_TOKEN_GRACE_SECONDS = 24 * 3600;
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
 
 export function createAuthService(options: AuthServiceOptions): AuthService {
-  const { users, refreshTokens, throttle, passwords, tokens, logger } = options;
+  const { users, refreshTokens, logins, passwords, tokens, logger, events } = options;
   let housekeptAt = Number.NEGATIVE_INFINITY;
 
   const invalidCredentials = () => new AuthError('invalid-credentials', 'The email or password is incorrect');
+  const busy = () =>
+    new AuthError('busy', 'Too many logins are being checked; retry shortly', { retryAfterSeconds: 1 });
   const invalidRefreshToken = () =>
     new AuthError('invalid-refresh-token', 'The refresh token is invalid, expired or revoked');
 
@@ -84,17 +90,23 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     if (Date.now() - housekeptAt < HOUSEKEEPING_INTERVAL_MS) return;
     housekeptAt = Date.now();
     const tokensDeleted = await refreshTokens.deleteExpired(EXPIRED_TOKEN_GRACE_SECONDS);
-    const countersDeleted = await throttle.deleteStale();
+    const countersDeleted = await logins.deleteStale();
     if (tokensDeleted + countersDeleted > 0) logger.info({ tokensDeleted, countersDeleted }, 'expired rows deleted');
   }
 
   return {
     async register({ email, password, name }) {
+      let passwordHash: string;
+      try {
+        passwordHash = await passwords.hash(password);
+      } catch (error) {
+        throw error instanceof PasswordHasherBusyError ? busy() : error;
+      }
       const user = await users.create({
         id: randomUUID(),
         email: normaliseEmail(email),
         name: name ?? null,
-        passwordHash: await passwords.hash(password),
+        passwordHash,
         roles: [...DEFAULT_ROLES],
       });
       if (!user) throw new AuthError('email-taken', 'An account with this email already exists');
@@ -102,29 +114,56 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     },
 
     async login({ email, password, clientIp }) {
-      const attempt = { email: normaliseEmail(email), clientIp };
-      const retryAfterSeconds = await throttle.retryAfterSeconds(attempt);
-      if (retryAfterSeconds > 0) {
-        throw new AuthError('login-locked', 'Too many failed logins; try again later', { retryAfterSeconds });
+      const attempt: LoginAttempt = { email: normaliseEmail(email), clientIp };
+      // counted before the password is checked: of any number of concurrent guesses, only the allowed ones get here
+      const reservation = await logins.reserve(attempt);
+      if (!reservation.granted) {
+        events.login('throttled');
+        throw new AuthError('login-locked', 'Too many failed logins; try again later', {
+          retryAfterSeconds: reservation.retryAfterSeconds,
+        });
       }
-      const user = await users.findByEmail(attempt.email);
-      // an unknown email costs one scrypt too, so timing does not tell which emails have accounts
-      const valid = user ? await passwords.verify(password, user.passwordHash) : await fail(passwords, password);
+      let user: Awaited<ReturnType<UsersRepository['findByEmail']>>;
+      let valid: boolean;
+      try {
+        user = await users.findByEmail(attempt.email);
+        events.passwordChecked();
+        // an unknown email costs one scrypt too, so timing does not tell which emails have accounts
+        valid = user ? await passwords.verify(password, user.passwordHash) : await fail(passwords, password);
+      } catch (error) {
+        // no answer about the password: the attempt is given back rather than counted as a failure
+        await logins.release(attempt).catch((releaseError) => {
+          logger.warn({ err: releaseError }, 'could not release a login reservation');
+        });
+        if (error instanceof PasswordHasherBusyError) {
+          events.login('busy');
+          throw busy();
+        }
+        throw error;
+      }
       if (!user || !valid) {
-        await throttle.recordFailure(attempt);
+        await logins.failed(attempt);
+        events.login('failure');
         logger.info({ known: Boolean(user) }, 'login failed');
         throw invalidCredentials();
       }
-      await throttle.recordSuccess(attempt);
+      await logins.succeeded(attempt);
+      events.login('success');
       if (passwords.needsRehash(user.passwordHash)) {
-        await users.updatePasswordHash(user.id, await passwords.hash(password));
+        // the password is at hand only now: an old hash is upgraded to the current cost on its first login
+        try {
+          await users.updatePasswordHash(user.id, await passwords.hash(password));
+        } catch (error) {
+          if (!(error instanceof PasswordHasherBusyError)) throw error; // upgraded on a later login instead
+        }
       }
       const refreshToken = newRefreshToken();
-      await refreshTokens.insert({
+      await refreshTokens.startFamily({
         hash: hashRefreshToken(refreshToken),
         familyId: randomUUID(),
         userId: user.id,
         ttlSeconds: options.refreshTokenTtlSeconds,
+        familyTtlSeconds: options.refreshFamilyMaxAgeSeconds,
       });
       await houseKeep();
       return issue(user, refreshToken);

@@ -2,6 +2,7 @@
 // missing value stops the process with a message naming the variable.
 import { isAbsolute, resolve } from 'node:path';
 import { baseConfigProperties, loadConfigOrExit } from '@platform/service-kit/config';
+import { trustedProxies } from '@platform/service-kit/trusted-proxies';
 import Type, { type Static } from 'typebox';
 
 /** The contract caps access tokens at 15 minutes; the schema enforces it so no deployment can exceed it. */
@@ -17,18 +18,31 @@ export const configSchema = Type.Object({
   JWT_AUDIENCE: Type.String({ minLength: 1, default: 'platform-api' }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 1, maximum: MAX_ACCESS_TOKEN_TTL_SECONDS, default: 900 }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 90 * 24 * 3600, default: 14 * 24 * 3600 }),
-  /** PEM private key (EC P-256 for ES256, or RSA >= 2048 bits for RS256), e.g. a mounted Kubernetes Secret. */
-  JWT_SIGNING_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
-  /** PEM key (private or public) of the key signed with before the last rotation; listed in the JWKS only. */
-  JWT_PREVIOUS_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * The key ring directory (current.pem, next.pem, optional previous.pem), e.g. a mounted Kubernetes Secret; unset,
+   * keys are generated under DATA_DIR/auth/keys.
+   */
+  JWT_KEYS_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  /** Attempts per account (email) per window; further ones are refused (429) and the account locked for a while. */
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 1_000, default: 5 }),
-  /** Per client address; higher than per email because many users can share one address (NAT, offices). */
+  /** Failed logins one client address may have per window (the budget refills over the window). */
   LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, maximum: 100_000, default: 20 }),
+  /** The first lockout of an account; each lockout in a row doubles it. */
   LOGIN_LOCKOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 24 * 3600, default: 60 }),
-  /** Failures older than this no longer count towards a lockout. */
+  LOGIN_LOCKOUT_MAX_SECONDS: Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600, default: 3600 }),
+  /** Attempts older than this no longer count towards a lockout. */
   LOGIN_FAILURE_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600, default: 900 }),
-  /** Proxies in front that append X-Forwarded-For (the gateway): 1 in the platform, 0 if clients reach auth directly. */
-  TRUST_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 10, default: 1 }),
+  /** Absolute lifetime of a login: its refresh tokens stop working this long after it, however often refreshed. */
+  REFRESH_FAMILY_MAX_AGE_SECONDS: Type.Integer({ minimum: 60, maximum: 365 * 24 * 3600, default: 30 * 24 * 3600 }),
+  /**
+   * Addresses whose X-Forwarded-For is believed (the gateway; proxy-addr syntax: IPs, CIDRs, `loopback`,
+   * `uniquelocal`, comma-separated). Unset: none, the peer's address is the client's.
+   */
+  TRUSTED_PROXIES: Type.Optional(Type.String({ pattern: '^[\\w.:/, -]+$' })),
+  /** scrypt derivations at once: each holds 128 MiB at N=2^17, so this bounds the memory logins take. */
+  PASSWORD_HASH_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 16, default: 1 }),
+  /** Derivations that may wait for a slot; one more answers 503 with Retry-After at once. */
+  PASSWORD_HASH_QUEUE_LIMIT: Type.Integer({ minimum: 0, maximum: 10_000, default: 4 }),
   /**
    * The OAuth clients of POST /oauth/token (the platform's services), a JSON array of
    * `{client_id, client_secret_sha256, audiences}`; usually OAUTH_CLIENTS_FILE. Unset: no client gets a token.
@@ -40,23 +54,32 @@ export const configSchema = Type.Object({
 
 export type Config = Static<typeof configSchema>;
 
-export const readConfig = (): Config => loadConfigOrExit('auth', configSchema, process.env);
+export const readConfig = (): Config =>
+  loadConfigOrExit('auth', configSchema, process.env, (config) => {
+    trustedProxies(config.TRUSTED_PROXIES, 'TRUSTED_PROXIES');
+  });
 
 /** The part of the config the key rotation CLI needs. */
 export const rotateKeysConfigSchema = Type.Object({
   DATA_DIR: configSchema.properties.DATA_DIR,
-  JWT_SIGNING_KEY_FILE: configSchema.properties.JWT_SIGNING_KEY_FILE,
+  JWT_KEYS_DIR: configSchema.properties.JWT_KEYS_DIR,
+  ACCESS_TOKEN_TTL_SECONDS: configSchema.properties.ACCESS_TOKEN_TTL_SECONDS,
 });
 
 export type RotateKeysConfig = Static<typeof rotateKeysConfigSchema>;
 
 /**
- * Config for `npm run rotate-keys -w @platform/auth`. npm runs the script inside services/auth, so a relative
- * DATA_DIR is resolved against the directory npm was started from (INIT_CWD), as the service resolves it against
- * its own working directory: from the repo root, both mean <repo>/.data.
+ * Config for `npm run rotate-keys -w @platform/auth`. npm runs the script inside services/auth, so relative
+ * directories are resolved against the directory npm was started from (INIT_CWD), as the service resolves them
+ * against its own working directory: from the repo root, DATA_DIR=.data means <repo>/.data for both.
  */
 export function readRotateKeysConfig(): RotateKeysConfig {
   const config = loadConfigOrExit('auth rotate-keys', rotateKeysConfigSchema, process.env);
   const base = process.env.INIT_CWD ?? process.cwd();
-  return { ...config, DATA_DIR: isAbsolute(config.DATA_DIR) ? config.DATA_DIR : resolve(base, config.DATA_DIR) };
+  const absolute = (path: string) => (isAbsolute(path) ? path : resolve(base, path));
+  return {
+    ...config,
+    DATA_DIR: absolute(config.DATA_DIR),
+    ...(config.JWT_KEYS_DIR ? { JWT_KEYS_DIR: absolute(config.JWT_KEYS_DIR) } : {}),
+  };
 }

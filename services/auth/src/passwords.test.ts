@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createPasswordHasher } from './passwords.js';
+import { createPasswordHasher, DEFAULT_SCRYPT_PARAMETERS, PasswordHasherBusyError } from './passwords.js';
 
 // every scrypt call the hasher makes, with its cost parameters, so the dummy's work is checked without timing it
 const scryptCalls = vi.hoisted(() => [] as { N?: number; r?: number; p?: number }[]);
@@ -52,5 +52,25 @@ describe('password hasher', () => {
       expect.objectContaining({ N: 2 ** 11, r: 8, p: 2 }),
       expect.objectContaining({ N: 2 ** 11, r: 8, p: 2 }),
     ]);
+  });
+
+  it("hashes at OWASP's minimum by default: N=2^17, r=8, p=1", async () => {
+    expect(DEFAULT_SCRYPT_PARAMETERS).toEqual({ N: 2 ** 17, r: 8, p: 1 });
+    scryptCalls.length = 0;
+    await createPasswordHasher().hash('correct horse');
+    expect(scryptCalls).toEqual([expect.objectContaining({ N: 2 ** 17, r: 8, p: 1 })]);
+  });
+
+  it('runs at most `concurrency` derivations at once, and refuses at once beyond the queue limit', async () => {
+    const hasher = createPasswordHasher({ N: 2 ** 10, r: 8, p: 1 }, { concurrency: 2, queueLimit: 3 });
+    const stored = await hasher.hash('correct horse');
+    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => hasher.verify('correct horse', stored)));
+    // 2 running and 3 waiting were taken; the other 3 were refused without hashing
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(5);
+    const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
+    expect(refused).toHaveLength(3);
+    for (const outcome of refused)
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(PasswordHasherBusyError);
+    expect(hasher.stats()).toEqual({ derivations: 6, peakConcurrent: 2 });
   });
 });

@@ -1,6 +1,10 @@
 // Password hashing with scrypt (node:crypto): a random salt per user and the cost parameters stored with the hash,
 // so the cost can be raised later and old hashes still verify (and are upgraded on the next successful login).
+// Each derivation holds 128 * N * r bytes (128 MiB at OWASP's minimum) for its whole run, so at most `concurrency`
+// run at once, whatever the number of concurrent logins: the memory of a replica stays within its limit, and a
+// queue longer than `queueLimit` is refused at once (PasswordHasherBusyError) rather than answered too late.
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
+import pLimit from 'p-limit';
 
 export interface ScryptParameters {
   /** CPU/memory cost, a power of two. */
@@ -9,8 +13,33 @@ export interface ScryptParameters {
   p: number;
 }
 
-/** OWASP's scrypt baseline (2^17 would be stronger, at 128 MiB per concurrent login). */
-export const DEFAULT_SCRYPT_PARAMETERS: ScryptParameters = { N: 2 ** 15, r: 8, p: 1 };
+/** OWASP's minimum for scrypt (Password Storage Cheat Sheet): N=2^17, r=8, p=1; 128 MiB and ~0.4 s per hash here. */
+export const DEFAULT_SCRYPT_PARAMETERS: ScryptParameters = { N: 2 ** 17, r: 8, p: 1 };
+
+export interface HashingLimits {
+  /** Derivations running at once (each holds 128 * N * r bytes). */
+  concurrency: number;
+  /** Derivations allowed to wait for a slot; one more is refused with PasswordHasherBusyError. */
+  queueLimit: number;
+}
+
+export const DEFAULT_HASHING_LIMITS: HashingLimits = { concurrency: 1, queueLimit: 4 };
+
+/** Too many hashes are waiting: the login or registration should be retried shortly (503). */
+export class PasswordHasherBusyError extends Error {
+  override readonly name = 'PasswordHasherBusyError';
+  constructor() {
+    super('Too many password checks are waiting; retry shortly');
+  }
+}
+
+/** What the hasher has done, for metrics and tests. */
+export interface HashingStats {
+  /** Derivations started: hashes, verifications and dummy verifications. */
+  derivations: number;
+  /** The most derivations that ever ran at once. */
+  peakConcurrent: number;
+}
 
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
@@ -28,14 +57,29 @@ export interface PasswordHasher {
    * does not reveal which emails have accounts.
    */
   verifyDummy(password: string): Promise<void>;
+  stats(): HashingStats;
 }
 
-export function createPasswordHasher(parameters: ScryptParameters = DEFAULT_SCRYPT_PARAMETERS): PasswordHasher {
+export function createPasswordHasher(
+  parameters: ScryptParameters = DEFAULT_SCRYPT_PARAMETERS,
+  limits: HashingLimits = DEFAULT_HASHING_LIMITS,
+): PasswordHasher {
   let dummy: Promise<string> | undefined;
+  const slots = pLimit(limits.concurrency);
+  const stats: HashingStats = { derivations: 0, peakConcurrent: 0 };
+
+  const limitedDerive = (password: string, salt: Buffer, params: ScryptParameters): Promise<Buffer> => {
+    if (slots.pendingCount >= limits.queueLimit) return Promise.reject(new PasswordHasherBusyError());
+    return slots(() => {
+      stats.derivations++;
+      stats.peakConcurrent = Math.max(stats.peakConcurrent, slots.activeCount);
+      return derive(password, salt, params);
+    });
+  };
 
   const hash = async (password: string) => {
     const salt = randomBytes(SALT_BYTES);
-    const key = await derive(password, salt, parameters);
+    const key = await limitedDerive(password, salt, parameters);
     const { N, r, p } = parameters;
     return `scrypt$${N}$${r}$${p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
   };
@@ -43,7 +87,7 @@ export function createPasswordHasher(parameters: ScryptParameters = DEFAULT_SCRY
   const verify = async (password: string, stored: string) => {
     const parsed = parse(stored);
     if (!parsed) return false;
-    const key = await derive(password, parsed.salt, parsed.parameters);
+    const key = await limitedDerive(password, parsed.salt, parsed.parameters);
     return key.length === parsed.key.length && timingSafeEqual(key, parsed.key);
   };
 
@@ -58,8 +102,16 @@ export function createPasswordHasher(parameters: ScryptParameters = DEFAULT_SCRY
     },
     async verifyDummy(password) {
       dummy ??= hash(randomBytes(16).toString('base64url'));
-      await verify(password, await dummy);
+      let stored: string;
+      try {
+        stored = await dummy;
+      } catch (error) {
+        dummy = undefined; // refused while busy: made on a later call instead
+        throw error;
+      }
+      await verify(password, stored);
     },
+    stats: () => ({ ...stats }),
   };
 }
 

@@ -1,6 +1,13 @@
-// The key ring: the current signing key and the previous one, both published in the JWKS so tokens signed before a
-// rotation stay valid until they expire. Keys come from files (a mounted Secret) when configured; otherwise they
-// are generated on first start and kept under DATA_DIR so tokens survive a restart.
+// The key ring: the next key (published in the JWKS, signing nothing yet), the current key (signs every token) and
+// the previous key (published, public half only, until the tokens it signed have expired). A rotation promotes a key
+// every verifier already had for a while, so none of them, Istio's edge included (it keeps the JWKS 5 minutes and
+// does not refetch for an unknown kid), ever sees a token signed by a key it does not know yet.
+//
+// One directory layout everywhere: JWT_KEYS_DIR (a mounted Secret, compose's secrets volume), or DATA_DIR/auth/keys
+// where the keys are generated on first start and kept so tokens survive a restart:
+//   current.pem    private key (PKCS#8; EC P-256 for ES256, RSA >= 2048 bits for RS256)
+//   next.pem       its public half is published; the private half may be absent (kept by the rotation tool)
+//   previous.pem   optional (absent or empty: none); public key only, after a line "Retired-At: <ISO 8601 time>"
 import {
   createHash,
   createPrivateKey,
@@ -9,7 +16,7 @@ import {
   type KeyObject,
   randomBytes,
 } from 'node:crypto';
-import { chmod, link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export type SigningAlgorithm = 'ES256' | 'RS256';
@@ -25,6 +32,14 @@ export interface SigningKey extends PublicSigningKey {
   privateKey: KeyObject;
 }
 
+export interface RetiredKey {
+  key: PublicSigningKey;
+  /** When it stopped signing. */
+  retiredAt: Date;
+  /** When it leaves the JWKS: retiredAt plus the longest life of a token it signed. */
+  withdrawnAt: Date;
+}
+
 export interface Jwk {
   kty: string;
   kid: string;
@@ -36,64 +51,161 @@ export interface Jwk {
 export interface KeyRing {
   /** Signs every new token. */
   readonly current: SigningKey;
-  readonly previous: PublicSigningKey | undefined;
-  /** The key with this kid, if the ring holds it. */
+  /** Published before it signs anything. */
+  readonly next: PublicSigningKey;
+  /** Published until `withdrawnAt`; undefined when there is none (first start, after an emergency rotation). */
+  readonly previous: RetiredKey | undefined;
+  /** The published key with this kid, if any (the previous key only until its withdrawal). */
   find(kid: string): PublicSigningKey | undefined;
-  /** The public keys as a JWK Set. */
+  /** The published public keys as a JWK Set: current, next, and previous until its withdrawal. */
   jwks(): { keys: Jwk[] };
 }
 
 export interface KeyRingOptions {
+  /** A key ring directory to read (JWT_KEYS_DIR); nothing is generated there. */
+  keysDir?: string | undefined;
+  /** Otherwise keys are generated and kept under DATA_DIR/auth/keys. */
   dataDir: string;
-  signingKeyFile?: string | undefined;
-  previousKeyFile?: string | undefined;
+  /** How long the previous key stays published after it stopped signing: access-token lifetime plus clock skew. */
+  previousPublishedSeconds: number;
+  /** Now, for tests. */
+  now?: () => number;
 }
 
 /** Where generated keys are kept, relative to DATA_DIR. */
 export const keysDirectory = (dataDir: string) => join(dataDir, 'auth', 'keys');
-const CURRENT = 'current.pem';
-const PREVIOUS = 'previous.pem';
+export const CURRENT = 'current.pem';
+export const NEXT = 'next.pem';
+export const PREVIOUS = 'previous.pem';
+/** Verifiers keep a JWKS this long (auth-kit and Istio's edge): a next key must be published at least as long. */
+export const JWKS_CACHE_SECONDS = 300;
+const RETIRED_AT = /^Retired-At:[ \t]*(\S+)[ \t]*$/im;
+const PRIVATE_PEM = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/;
 
-export async function loadKeyRing({ dataDir, signingKeyFile, previousKeyFile }: KeyRingOptions): Promise<KeyRing> {
-  if (signingKeyFile) {
-    const current = signingKeyFrom(await readPem(signingKeyFile, 'JWT_SIGNING_KEY_FILE'), 'JWT_SIGNING_KEY_FILE');
-    const previous = previousKeyFile
-      ? publicKeyFrom(await readPem(previousKeyFile, 'JWT_PREVIOUS_KEY_FILE'), 'JWT_PREVIOUS_KEY_FILE')
+export async function loadKeyRing(options: KeyRingOptions): Promise<KeyRing> {
+  const now = options.now ?? Date.now;
+  const explicit = options.keysDir !== undefined;
+  const directory = options.keysDir ?? keysDirectory(options.dataDir);
+  const source = (file: string) => (explicit ? `JWT_KEYS_DIR: ${join(directory, file)}` : join(directory, file));
+
+  const currentPem = explicit
+    ? await readRequired(directory, CURRENT, source(CURRENT))
+    : await readOrCreate(directory, CURRENT);
+  const nextPem = explicit ? await readRequired(directory, NEXT, source(NEXT)) : await readOrCreate(directory, NEXT);
+  let previousText = await readFile(join(directory, PREVIOUS), 'utf8').catch(ignoreMissing);
+  if (!explicit && previousText && PRIVATE_PEM.test(previousText))
+    previousText = await upgradeLegacyPrevious(directory);
+
+  const current = signingKeyFrom(currentPem, source(CURRENT));
+  const next = publicKeyFrom(nextPem, source(NEXT));
+  const previous =
+    previousText && previousText.trim() !== ''
+      ? retiredKeyFrom(previousText, source(PREVIOUS), options.previousPublishedSeconds)
       : undefined;
-    return keyRing(current, previous);
-  }
-  const directory = keysDirectory(dataDir);
-  const current = signingKeyFrom(await readOrCreateCurrent(directory), join(directory, CURRENT));
-  const previousPem = await readFile(join(directory, PREVIOUS), 'utf8').catch(ignoreMissing);
-  return keyRing(current, previousPem ? publicKeyFrom(previousPem, join(directory, PREVIOUS)) : undefined);
+  return keyRing(current, next, previous, now);
+}
+
+export interface RotationOptions {
+  /** Withdraw the current key at once instead of publishing it as previous (it may have leaked). */
+  emergency?: boolean;
+  previousPublishedSeconds: number;
+  now?: () => number;
+}
+
+export interface RotationResult {
+  current: string;
+  next: string;
+  previous: string | undefined;
 }
 
 /**
- * Moves the current key under DATA_DIR to previous and writes a new current one. Each step replaces one file
- * atomically, so a service starting meanwhile always finds a valid ring. Running services pick it up on restart.
+ * One rotation step on a key ring directory holding the next key's private half (DATA_DIR's, or any the caller can
+ * write): next becomes current, current becomes previous (public half only, or nothing in an emergency), and a new
+ * next is generated. Refused while the previous key is still published (its tokens would be refused early) or the
+ * next key is younger than verifiers keep a JWKS, unless it is an emergency. Each file is replaced atomically and in
+ * an order where every intermediate ring is valid. Running services pick the ring up on restart.
  */
-export async function rotateKeys(dataDir: string): Promise<{ current: string; previous: string }> {
-  const directory = keysDirectory(dataDir);
-  const oldPem = await readOrCreateCurrent(directory);
-  await writeAtomically(join(directory, PREVIOUS), oldPem);
-  const newPem = generatePem();
-  await writeAtomically(join(directory, CURRENT), newPem);
+export async function rotateKeyRing(directory: string, options: RotationOptions): Promise<RotationResult> {
+  const now = options.now ?? Date.now;
+  const ring = await loadKeyRing({
+    keysDir: directory,
+    dataDir: directory,
+    previousPublishedSeconds: options.previousPublishedSeconds,
+    now,
+  });
+  const nextPem = await readFile(join(directory, NEXT), 'utf8');
+  if (!PRIVATE_PEM.test(nextPem)) {
+    throw new Error(`${join(directory, NEXT)} holds only a public key: rotate where its private half is kept`);
+  }
+  if (!options.emergency) {
+    if (ring.previous && ring.previous.withdrawnAt.getTime() > now()) {
+      throw new Error(
+        `the previous key is published until ${ring.previous.withdrawnAt.toISOString()} for the tokens it signed; ` +
+          'rotate after that (or rotate as an emergency, which withdraws the current key at once)',
+      );
+    }
+    const publishedSince = (await stat(join(directory, NEXT))).mtimeMs;
+    const ready = publishedSince + JWKS_CACHE_SECONDS * 1000;
+    if (ready > now()) {
+      throw new Error(
+        `the next key was made at ${new Date(publishedSince).toISOString()}; verifiers keep a JWKS for ` +
+          `${JWKS_CACHE_SECONDS} s, so rotate after ${new Date(ready).toISOString()} (once every auth replica serves it)`,
+      );
+    }
+  }
+  const currentPem = await readFile(join(directory, CURRENT), 'utf8');
+  if (options.emergency) {
+    await rm(join(directory, PREVIOUS), { force: true });
+  } else {
+    const publicPem = ring.current.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    await writeAtomically(join(directory, PREVIOUS), retiredPem(publicPem, new Date(now())));
+  }
+  await writeAtomically(join(directory, CURRENT), nextPem);
+  const newNextPem = generatePem();
+  await writeAtomically(join(directory, NEXT), newNextPem);
   return {
-    current: signingKeyFrom(newPem, CURRENT).kid,
-    previous: signingKeyFrom(oldPem, PREVIOUS).kid,
+    current: ring.next.kid,
+    next: publicKeyFrom(newNextPem, NEXT).kid,
+    previous: options.emergency ? undefined : signingKeyFrom(currentPem, CURRENT).kid,
   };
 }
 
-function keyRing(current: SigningKey, previous: PublicSigningKey | undefined): KeyRing {
-  // the same key as current and previous (e.g. right after a rotation of an empty DATA_DIR) is listed once
-  const keys = previous && previous.kid !== current.kid ? [current, previous] : [current];
-  const byKid = new Map<string, PublicSigningKey>(keys.map((key) => [key.kid, key]));
-  const jwks = { keys: keys.map(toJwk) };
+/**
+ * A DATA_DIR written before the key ring kept the previous key's private half and no retirement time: keep only its
+ * public half, retired when the file was last written (the rotation that made it).
+ */
+async function upgradeLegacyPrevious(directory: string): Promise<string> {
+  const file = join(directory, PREVIOUS);
+  const [pem, { mtime }] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+  const publicPem = createPublicKey(pem).export({ format: 'pem', type: 'spki' }).toString();
+  const upgraded = retiredPem(publicPem, mtime);
+  await writeAtomically(file, upgraded);
+  return upgraded;
+}
+
+/** previous.pem's content: the retirement time, then the public key. */
+export function retiredPem(publicPem: string, retiredAt: Date): string {
+  return `Retired-At: ${retiredAt.toISOString()}\n${publicPem.trimEnd()}\n`;
+}
+
+function keyRing(
+  current: SigningKey,
+  next: PublicSigningKey,
+  previous: RetiredKey | undefined,
+  now: () => number,
+): KeyRing {
+  const published = () => {
+    const keys: PublicSigningKey[] = [current, next];
+    if (previous && previous.withdrawnAt.getTime() > now()) keys.push(previous.key);
+    // a key in two places (half-way through a rotation step) is listed once
+    return [...new Map(keys.map((key) => [key.kid, key])).values()];
+  };
   return {
     current,
-    previous: keys[1],
-    find: (kid) => byKid.get(kid),
-    jwks: () => jwks,
+    next,
+    previous,
+    find: (kid) => published().find((key) => key.kid === kid),
+    jwks: () => ({ keys: published().map(toJwk) }),
   };
 }
 
@@ -104,8 +216,8 @@ function generatePem(): string {
   return privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 }
 
-async function readOrCreateCurrent(directory: string): Promise<string> {
-  const file = join(directory, CURRENT);
+async function readOrCreate(directory: string, name: string): Promise<string> {
+  const file = join(directory, name);
   const existing = await readFile(file, 'utf8').catch(ignoreMissing);
   if (existing) return existing;
   await mkdir(directory, { recursive: true, mode: 0o700 });
@@ -129,12 +241,29 @@ async function writeAtomically(file: string, content: string): Promise<void> {
   await rename(temporary, file);
 }
 
-async function readPem(file: string, variable: string): Promise<string> {
+async function readRequired(directory: string, name: string, source: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await readFile(join(directory, name), 'utf8');
   } catch (error) {
-    throw new Error(`${variable}: cannot read ${file}: ${(error as Error).message}`);
+    throw new Error(`${source}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
+}
+
+function retiredKeyFrom(text: string, source: string, publishedSeconds: number): RetiredKey {
+  // the previous key only verifies: its private half has no business on this machine any more
+  if (PRIVATE_PEM.test(text)) {
+    throw new Error(`${source}: holds a private key; the previous key is mounted as its public half only`);
+  }
+  const begin = text.indexOf('-----BEGIN');
+  const retired = RETIRED_AT.exec(begin >= 0 ? text.slice(0, begin) : text)?.[1];
+  const retiredAt = retired === undefined ? undefined : new Date(retired);
+  if (!retiredAt || Number.isNaN(retiredAt.getTime())) {
+    throw new Error(
+      `${source}: needs a line "Retired-At: <ISO 8601 time>" before the key (when it stopped signing), so auth knows when to withdraw it`,
+    );
+  }
+  const key = publicKeyFrom(text.slice(begin), source);
+  return { key, retiredAt, withdrawnAt: new Date(retiredAt.getTime() + publishedSeconds * 1000) };
 }
 
 function signingKeyFrom(pem: string, source: string): SigningKey {
@@ -151,7 +280,7 @@ function signingKeyFrom(pem: string, source: string): SigningKey {
 function publicKeyFrom(pem: string, source: string): PublicSigningKey {
   let publicKey: KeyObject;
   try {
-    // a private key PEM yields its public half, so the same Secret format works for both variables
+    // a private key PEM yields its public half: next.pem may hold either
     publicKey = createPublicKey(pem);
   } catch (error) {
     throw new Error(`${source}: not a PEM key (${(error as Error).message})`);

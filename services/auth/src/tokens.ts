@@ -1,7 +1,15 @@
-// Access tokens: signing with the key ring's current key, and the local check of tokens this service issued,
-// under the same rules as @platform/auth-kit (CONTRACT.md, "Tokens").
+// Access tokens: signing with the key ring's current key, and the local check of tokens this service issued under
+// exactly the rules of @platform/auth-kit (the same functions; CONTRACT.md, "Tokens").
 import { randomUUID } from 'node:crypto';
-import { MAX_CLOCK_TOLERANCE_SECONDS, TokenError } from '@platform/auth-kit';
+import {
+  ACCESS_TOKEN_TYPE,
+  type AccessTokenRules,
+  MAX_CLOCK_TOLERANCE_SECONDS,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  readAccessTokenHeader,
+  TokenError,
+  verifyAccessToken,
+} from '@platform/auth-kit';
 import jwt from 'jsonwebtoken';
 import type { KeyRing } from './signing-keys.js';
 
@@ -18,84 +26,57 @@ export interface AccessTokenClaims {
 
 export interface AccessTokenIdentity {
   subject: string;
-  roles: string[];
+  roles: readonly string[];
 }
 
 export interface Tokens {
+  /** A user's access token (`typ: at+jwt`, RFC 9068) signed with the current key. */
   sign(claims: AccessTokenClaims): string;
-  /** Resolves the identity of a token signed by a key of the ring; throws auth-kit's TokenError. */
+  /** Resolves the identity of a token signed by a published key of the ring; throws auth-kit's TokenError. */
   verify(token: string): AccessTokenIdentity;
 }
 
-const MAX_TOKEN_LENGTH = 8_192;
+/**
+ * Signs any access token of the platform with the ring's current key: `typ: at+jwt`, `kid`, `iss`, `iat`, `exp`
+ * (`ttlSeconds` after now, at most 15 minutes: every verifier refuses longer), `jti`, plus `claims` (aud, sub...).
+ */
+export function signAccessToken(keys: KeyRing, claims: Record<string, unknown>, ttlSeconds: number, issuer: string) {
+  if (ttlSeconds > MAX_TOKEN_LIFETIME_SECONDS) throw new RangeError('an access token lives 15 minutes at most');
+  const { current } = keys;
+  return jwt.sign(claims, current.privateKey, {
+    algorithm: current.algorithm,
+    keyid: current.kid,
+    header: { alg: current.algorithm, typ: ACCESS_TOKEN_TYPE },
+    issuer,
+    expiresIn: ttlSeconds,
+    jwtid: randomUUID(),
+  });
+}
 
 export function createTokens(keys: KeyRing, settings: TokenSettings): Tokens {
+  const rules: AccessTokenRules = {
+    issuer: settings.issuer,
+    audience: settings.audience,
+    clockToleranceSeconds: MAX_CLOCK_TOLERANCE_SECONDS,
+    maxLifetimeSeconds: MAX_TOKEN_LIFETIME_SECONDS,
+  };
   return {
-    sign({ sub, roles }) {
-      const { current } = keys;
-      return jwt.sign({ roles: [...roles] }, current.privateKey, {
-        algorithm: current.algorithm,
-        keyid: current.kid,
-        issuer: settings.issuer,
-        audience: settings.audience,
-        subject: sub,
-        expiresIn: settings.ttlSeconds,
-        jwtid: randomUUID(),
-      });
-    },
+    sign: ({ sub, roles }) =>
+      signAccessToken(keys, { aud: settings.audience, sub, roles: [...roles] }, settings.ttlSeconds, settings.issuer),
 
     // auth-kit verifies against a JWKS fetched over HTTP; here the ring itself is the key set, which needs no
-    // request to ourselves and knows a rotated key the moment the process starts with it.
+    // request to ourselves and knows exactly which keys are published right now.
     verify(token) {
-      if (token.length > MAX_TOKEN_LENGTH) throw new TokenError('malformed');
-      const decoded = decode(token);
-      const { alg, kid } = decoded.header;
-      if (alg !== 'ES256' && alg !== 'RS256') throw new TokenError('algorithm');
-      const key = typeof kid === 'string' ? keys.find(kid) : undefined;
+      const header = readAccessTokenHeader(token);
+      const key = keys.find(header.kid);
       if (!key) throw new TokenError('unknown-kid');
-      if (key.algorithm !== alg) throw new TokenError('algorithm');
-      let payload: string | jwt.JwtPayload;
-      try {
-        payload = jwt.verify(token, key.publicKey, {
-          algorithms: [alg],
-          issuer: settings.issuer,
-          audience: settings.audience,
-          clockTolerance: MAX_CLOCK_TOLERANCE_SECONDS,
-        });
-      } catch (error) {
-        throw verifyError(error);
-      }
-      if (typeof payload !== 'object') throw new TokenError('malformed');
-      const { sub, exp, roles } = payload;
-      // jsonwebtoken accepts a token without exp; the platform never does
-      if (typeof exp !== 'number') throw new TokenError('claims');
-      if (typeof sub !== 'string' || sub === '') throw new TokenError('claims');
-      if (roles !== undefined && !(Array.isArray(roles) && roles.every((role) => typeof role === 'string'))) {
-        throw new TokenError('claims');
-      }
-      return { subject: sub, roles: roles ?? [] };
+      const verified = verifyAccessToken(
+        token,
+        header,
+        { kid: key.kid, alg: key.algorithm, key: key.publicKey },
+        rules,
+      );
+      return { subject: verified.subject, roles: verified.roles };
     },
   };
-}
-
-function decode(token: string): jwt.Jwt {
-  let decoded: jwt.Jwt | null;
-  try {
-    decoded = jwt.decode(token, { complete: true });
-  } catch (error) {
-    throw new TokenError('malformed', { cause: error });
-  }
-  if (decoded === null || typeof decoded.payload !== 'object') throw new TokenError('malformed');
-  return decoded;
-}
-
-function verifyError(error: unknown): TokenError {
-  if (error instanceof jwt.TokenExpiredError) return new TokenError('expired', { cause: error });
-  if (error instanceof jwt.NotBeforeError) return new TokenError('not-yet-valid', { cause: error });
-  const message = error instanceof Error ? error.message : '';
-  if (message.startsWith('jwt audience invalid') || message.startsWith('jwt issuer invalid')) {
-    return new TokenError('claims', { cause: error });
-  }
-  if (message === 'jwt malformed' || message.startsWith('jwt must be')) return new TokenError('malformed');
-  return new TokenError('signature', { cause: error });
 }

@@ -6,6 +6,7 @@ import { openTestDatabase, type TestDatabase, testDatabaseKinds } from '@platfor
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPasswordHasher } from '../src/passwords.js';
 import { type AuthServer, openFixture, startAuthServer, testConfig, uniqueEmail } from './auth-server.js';
 
 const PASSWORD = 'correct horse battery';
@@ -112,7 +113,7 @@ describe.each(testDatabaseKinds())('auth routes on %s', (kind) => {
       const { accessToken } = await login(user.email);
       const decoded = jwt.decode(accessToken, { complete: true })!;
       const jwks = await api().get('/.well-known/jwks.json');
-      expect(decoded.header).toMatchObject({ alg: 'ES256', kid: jwks.body.keys[0].kid });
+      expect(decoded.header).toMatchObject({ alg: 'ES256', typ: 'at+jwt', kid: jwks.body.keys[0].kid });
       expect(decoded.payload).toEqual({
         iss: server.config.JWT_ISSUER,
         aud: server.config.JWT_AUDIENCE,
@@ -122,6 +123,33 @@ describe.each(testDatabaseKinds())('auth routes on %s', (kind) => {
         jti: expect.any(String),
         roles: ['user'],
       });
+    });
+
+    it('answers tokens uncacheable (RFC 6749 5.1) and with the API security headers', async () => {
+      const user = await register();
+      const response = await api().post('/api/auth/login').send({ email: user.email, password: PASSWORD });
+      const refreshed = await api().post('/api/auth/refresh').send({ refreshToken: response.body.refreshToken });
+      for (const answer of [response, refreshed]) {
+        expect(answer.status).toBe(200);
+        expect(answer.headers).toMatchObject({
+          'cache-control': 'no-store',
+          pragma: 'no-cache',
+          'x-content-type-options': 'nosniff',
+          'x-frame-options': 'DENY',
+          'content-security-policy': "frame-ancestors 'none'",
+          'content-type': expect.stringContaining('application/json'),
+        });
+      }
+    });
+
+    it('upgrades a hash made with weaker scrypt parameters on the next login, and it still verifies', async () => {
+      const user = await register();
+      const weak = await createPasswordHasher({ N: 2 ** 9, r: 8, p: 1 }).hash(PASSWORD);
+      await fixture.pool.query('UPDATE auth.users SET password_hash = $2 WHERE id = $1', [user.id, weak]);
+      await login(user.email);
+      const { rows } = await fixture.pool.query('SELECT password_hash FROM auth.users WHERE id = $1', [user.id]);
+      expect(rows[0].password_hash).toMatch(/^scrypt\$1024\$8\$1\$/);
+      await login(user.email);
     });
 
     it('gives the same 401 for an unknown email and for a wrong password', async () => {
@@ -169,6 +197,20 @@ describe.each(testDatabaseKinds())('auth routes on %s', (kind) => {
       // another login of the same user is a different family and goes on
       const other = await api().post('/api/auth/refresh').send({ refreshToken: otherLogin.refreshToken });
       expect(other.status).toBe(200);
+    });
+
+    it('ends a login at its absolute lifetime, however often it was refreshed', async () => {
+      const user = await register();
+      const first = await login(user.email);
+      const second = await api().post('/api/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200);
+      // the login began longer ago than REFRESH_FAMILY_MAX_AGE_SECONDS
+      await fixture.pool.query(
+        `UPDATE auth.refresh_families SET expires_at = now() - interval '1 second'
+         WHERE id = (SELECT family_id FROM auth.refresh_tokens WHERE user_id = $1 LIMIT 1)`,
+        [user.id],
+      );
+      const refused = await api().post('/api/auth/refresh').send({ refreshToken: second.body.refreshToken });
+      expect(refused.status).toBe(401);
     });
 
     it('answers 401 for an unknown token and 400 for a body that fails the schema', async () => {
@@ -229,24 +271,40 @@ describe.each(testDatabaseKinds())('auth routes on %s', (kind) => {
       const ringKey = server.app.keys.current;
       const publicPem = ringKey.publicKey.export({ format: 'pem', type: 'spki' }).toString();
       const now = Math.floor(Date.now() / 1000);
-      const sign = (body: object, kid = header.kid) =>
-        jwt.sign(body, ringKey.privateKey, { algorithm: 'ES256', keyid: kid });
+      const typed = { alg: 'ES256', typ: 'at+jwt' } as const;
+      const sign = (body: object, kid = header.kid, extra: object = {}) =>
+        jwt.sign(body, ringKey.privateKey, { algorithm: 'ES256', keyid: kid, header: { ...typed, ...extra } });
       const [encodedHeader, encodedPayload, signature] = accessToken.split('.');
       const otherKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
 
       const hsSigningInput = `${base64url({ alg: 'HS256', typ: 'JWT', kid: header.kid })}.${encodedPayload}`;
       const { exp: _exp, ...withoutExp } = claims;
+      const { iat: _iat, ...withoutIat } = claims;
 
       const forged: Record<string, string> = {
         'alg none': `${base64url({ alg: 'none', typ: 'JWT', kid: header.kid })}.${encodedPayload}.`,
         'HS256 signed with the public key': `${hsSigningInput}.${hmac(hsSigningInput, publicPem)}`,
         'unknown kid': sign(claims, 'no-such-key'),
-        'signed by a key not in the JWKS': jwt.sign(claims, otherKey, { algorithm: 'ES256', keyid: header.kid }),
+        'signed by a key not in the JWKS': jwt.sign(claims, otherKey, {
+          algorithm: 'ES256',
+          keyid: header.kid,
+          header: typed,
+        }),
         'wrong iss': sign({ ...claims, iss: 'http://evil.example' }),
         'wrong aud': sign({ ...claims, aud: 'other-api' }),
         expired: sign({ ...claims, iat: now - 3600, exp: now - 120 }),
         'not yet valid': sign({ ...claims, nbf: now + 600 }),
         'missing exp': sign(withoutExp),
+        'missing iat': jwt.sign(withoutIat, ringKey.privateKey, {
+          algorithm: 'ES256',
+          keyid: header.kid,
+          header: typed,
+          noTimestamp: true,
+        }),
+        'iat in the future': sign({ ...claims, iat: now + 600, exp: now + 900 }),
+        'living a day': sign({ ...claims, iat: now, exp: now + 86_400 }),
+        'typed as a plain JWT': sign(claims, header.kid, { typ: 'JWT' }),
+        'an unknown critical header': sign(claims, header.kid, { crit: ['x-bound'], 'x-bound': 1 }),
         'tampered signature': `${encodedHeader}.${encodedPayload}.${flip(signature!)}`,
         'tampered payload': `${encodedHeader}.${base64url({ ...claims, roles: ['admin'] })}.${signature}`,
         malformed: 'not.a.jwt',
@@ -272,10 +330,14 @@ describe.each(testDatabaseKinds())('auth routes on %s', (kind) => {
   });
 
   describe('/.well-known', () => {
-    it('serves the public keys only, with kid, alg and use', async () => {
+    it('serves the public keys only, with kid, alg and use: the current key, then the next one', async () => {
       const response = await api().get('/.well-known/jwks.json');
       expect(response.status).toBe(200);
-      expect(response.body.keys).toHaveLength(1);
+      expect(response.body.keys.map((key: { kid: string }) => key.kid)).toEqual([
+        server.app.keys.current.kid,
+        server.app.keys.next.kid,
+      ]);
+      expect(response.headers['cache-control']).toBe('public, max-age=300');
       const [key] = response.body.keys;
       expect(key).toEqual({
         kty: 'EC',

@@ -1,5 +1,6 @@
 // Login throttling end to end on a real database: 429 with Retry-After per email and per client address, the
-// lock holding across app instances (replicas, restarts), and a success resetting the email's count.
+// lock holding across app instances (replicas, restarts) and under concurrent guesses, lockouts growing, a success
+// resetting the email's count, and X-Forwarded-For believed from trusted proxies only.
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from '@platform/test-databases';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ const LOCKOUT_SECONDS = 2;
 
 describe.each(testDatabaseKinds())('login throttling on %s', (kind) => {
   let database: TestDatabase;
+  const kindOctet = kind === 'embedded' ? 1 : 2;
   let fixture: Awaited<ReturnType<typeof openFixture>>;
   let server: AuthServer;
   let replica: AuthServer;
@@ -37,7 +39,10 @@ describe.each(testDatabaseKinds())('login throttling on %s', (kind) => {
 
   // each test is its own client address (the gateway's X-Forwarded-For), so per-IP counts do not mix between tests
   let address = 10;
-  const nextAddress = () => `198.51.100.${address++}`;
+  const nextAddress = () => {
+    address++;
+    return `10.${kindOctet}.${Math.floor(address / 250)}.${address % 250}`;
+  };
 
   async function register(email: string) {
     const response = await request(server.url).post('/api/auth/register').send({ email, password: PASSWORD });
@@ -86,17 +91,79 @@ describe.each(testDatabaseKinds())('login throttling on %s', (kind) => {
     expect((await login(server, ip, email, PASSWORD)).status).toBe(200);
   });
 
-  it('locks a client address after LOGIN_MAX_FAILURES_PER_IP failures across different emails', async () => {
+  it('slows a client address down after LOGIN_MAX_FAILURES_PER_IP failures across emails, without locking accounts', async () => {
     const ip = nextAddress();
     const victim = uniqueEmail();
     await register(victim);
     for (let i = 0; i < 6; i++) {
       expect((await login(server, ip, uniqueEmail('spray'), 'wrong password')).status).toBe(401);
     }
-    const locked = await login(server, ip, victim, PASSWORD);
-    expect(locked.status).toBe(429);
-    expect(Number(locked.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    // the same account from another address is fine: the lock is the address's, not the account's
+    const slowed = await login(server, ip, victim, PASSWORD);
+    expect(slowed.status).toBe(429);
+    // the budget refills one failure per window / LOGIN_MAX_FAILURES_PER_IP (900 / 6 s): a wait, not a lockout
+    expect(Number(slowed.headers['retry-after'])).toBe(150);
+    // the account itself is not locked: from another address it logs in
     expect((await login(server, nextAddress(), victim, PASSWORD)).status).toBe(200);
   });
+
+  it('checks at most LOGIN_MAX_FAILURES passwords of 60 concurrent guesses on two replicas', async () => {
+    const email = uniqueEmail('concurrent');
+    await register(email);
+    const before = await passwordChecks();
+    // 60 guesses at once from 60 addresses, half to each replica, as a botnet would send them
+    const guesses = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => login(i % 2 ? replica : server, nextAddress(), email, `guess ${i}`)),
+    );
+    const checked = (await passwordChecks()) - before;
+    expect(checked).toBeLessThanOrEqual(3);
+    expect(checked).toBeGreaterThan(0);
+    expect(guesses.filter((guess) => guess.status === 401)).toHaveLength(checked);
+    expect(guesses.filter((guess) => guess.status === 429)).toHaveLength(60 - checked);
+    // and the account is locked for the right password too
+    expect((await login(server, nextAddress(), email, PASSWORD)).status).toBe(429);
+  });
+
+  it('locks longer with each lockout in a row', async () => {
+    const email = uniqueEmail('again');
+    await register(email);
+    const lockOut = async () => {
+      for (let i = 0; i < 3; i++) expect((await login(server, nextAddress(), email, 'wrong')).status).toBe(401);
+      const locked = await login(server, nextAddress(), email, PASSWORD);
+      expect(locked.status).toBe(429);
+      return Number(locked.headers['retry-after']);
+    };
+    expect(await lockOut()).toBeLessThanOrEqual(LOCKOUT_SECONDS);
+    await new Promise((resolve) => setTimeout(resolve, LOCKOUT_SECONDS * 1000 + 100));
+    const second = await lockOut();
+    expect(second).toBeGreaterThan(LOCKOUT_SECONDS);
+    expect(second).toBeLessThanOrEqual(2 * LOCKOUT_SECONDS);
+  });
+
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
+    const direct = await startAuthServer(
+      fixture.pool,
+      testConfig(database.url, {
+        DATA_DIR: fixture.dataDir,
+        LOGIN_MAX_FAILURES_PER_IP: '4',
+        TRUSTED_PROXIES: undefined,
+      }),
+    );
+    try {
+      // the caller reaches auth directly and claims a new address each time: the throttle still sees its own
+      const statuses = [];
+      for (let i = 0; i < 6; i++) statuses.push((await login(direct, nextAddress(), uniqueEmail('spoof'), 'x')).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+    } finally {
+      await direct.close();
+      // loopback's budget is spent now: the other tests send as trusted proxies, so they are not affected
+    }
+  });
+
+  async function passwordChecks(): Promise<number> {
+    const text = (await request(server.url).get('/metrics')).text;
+    // both replicas share one process here but have a registry each: add them up
+    const replicaText = (await request(replica.url).get('/metrics')).text;
+    const read = (body: string) => Number(/^auth_password_checks_total(?:\{[^}]*\})? (\d+)/m.exec(body)?.[1] ?? 0);
+    return read(text) + read(replicaText);
+  }
 });

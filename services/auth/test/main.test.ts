@@ -85,6 +85,27 @@ describe('configuration errors', () => {
   });
 });
 
+describe('secrets in configuration errors', () => {
+  it('names a malformed DATABASE_URL without printing it, password included', async () => {
+    const { code, stderr } = await runToExit({ DATABASE_URL: 'postgres:/auth:pa55-w0rd@db:5432/auth' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/DATABASE_URL must match pattern/);
+    expect(stderr).not.toContain('pa55-w0rd');
+    expect(stderr).not.toContain('/auth:');
+  });
+
+  it('names TRUSTED_PROXIES when an entry is not an address', async () => {
+    const { code, stderr } = await runToExit({
+      DATABASE_URL: 'postgres://x@127.0.0.1:1/x',
+      TRUSTED_PROXIES: '10.0.0.0/8, gateway',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /^auth: invalid configuration: TRUSTED_PROXIES has an entry that is not an address.*gateway/,
+    );
+  });
+});
+
 describe.each(testDatabaseKinds())('the auth process on %s', (kind) => {
   let database: TestDatabase;
   let dataDir: string;

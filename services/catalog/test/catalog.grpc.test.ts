@@ -63,7 +63,7 @@ describe.each(testDatabaseKinds())('CatalogService on %s', (kind) => {
 
   const stockOf = async (id: string) => (await client.getProduct(id)).product?.stock;
   const serviceToken = (clientId: string, claims: Record<string, unknown> = {}) =>
-    issuer.sign({ sub: clientId, client_id: clientId, roles: undefined, ...claims }, { typ: 'at+jwt' });
+    issuer.sign({ sub: clientId, client_id: clientId, roles: undefined, ...claims }, { header: { typ: 'at+jwt' } });
   /** One sweep of the app's own sweeper, now: stopping waits for a running one, starting sweeps at once. */
   const sweepNow = async () => {
     await app.sweeper.stop();
@@ -131,7 +131,7 @@ describe.each(testDatabaseKinds())('CatalogService on %s', (kind) => {
           users.sign({ sub: 'user-1', roles: ['user'] }),
           // a token of the right issuer that is not a client-credentials token
           issuer.sign({ sub: 'user-1', roles: ['user'] }),
-          issuer.sign({ sub: 'orders', client_id: 'orders', aud: 'platform-api' }, { typ: 'at+jwt' }),
+          issuer.sign({ sub: 'orders', client_id: 'orders', aud: 'platform-api' }, { header: { typ: 'at+jwt' } }),
           serviceToken('orders', { exp: Math.floor(Date.now() / 1000) - 120 }),
           serviceToken('orders', { sub: 'someone-else' }),
         ];

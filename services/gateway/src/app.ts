@@ -9,6 +9,7 @@ import {
   type Logger,
   type Metrics,
   Readiness,
+  trustedProxies,
 } from '@platform/service-kit';
 import { authProxyRoutes } from './auth-proxy.routes.js';
 import { authUpstream } from './auth-upstream.js';
@@ -36,13 +37,16 @@ export type GatewayApp = HttpServer & { readiness: Readiness };
 
 export async function buildApp(config: Config, options: BuildAppOptions): Promise<GatewayApp> {
   const metrics = options.metrics ?? createMetrics('gateway');
-  const readiness = new Readiness().add('auth-jwks', jwksReachable(config.JWKS_URL, 1_500));
+  // /readyz answers on the public port: its JWKS fetch is shared by concurrent probes and reused for a while
+  const readiness = new Readiness().add('auth-jwks', jwksReachable(config.JWKS_URL, 1_500), {
+    cacheMs: config.READINESS_CACHE_MS,
+  });
   const app = createHttpServer({
     logger: options.logger,
     metrics,
     readiness,
-    // the nearest TRUST_PROXY_HOPS addresses of X-Forwarded-For are our own proxies'
-    trustProxy: config.TRUST_PROXY_HOPS > 0 ? (_address, hop) => hop < config.TRUST_PROXY_HOPS : false,
+    // X-Forwarded-For is believed from the named proxies only; a client cannot pick its own address
+    trustProxy: trustedProxies(config.TRUSTED_PROXIES, 'TRUSTED_PROXIES'),
   });
 
   const verifier =
@@ -66,9 +70,12 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
 
   const origins = corsOrigins(config);
   if (origins.length > 0) await app.register(fastifyCors, corsOptions(origins));
-  if (config.RATE_LIMIT_MAX > 0) {
-    await app.register(rateLimit, { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS });
-  }
+  await app.register(rateLimit, {
+    max: config.RATE_LIMIT_MAX,
+    windowMs: config.RATE_LIMIT_WINDOW_MS,
+    credentialsMax: config.CREDENTIALS_RATE_LIMIT_MAX,
+    credentialsWindowMs: config.CREDENTIALS_RATE_LIMIT_WINDOW_MS,
+  });
   await app.register(openapi);
   await app.register(authentication, { verifier });
 

@@ -30,6 +30,8 @@ const RESPONSE_HEADERS = [
   'content-type',
   'content-length',
   'cache-control',
+  // RFC 6749 5.1: token answers carry Pragma: no-cache for HTTP/1.0 caches
+  'pragma',
   'etag',
   'last-modified',
   'expires',
@@ -68,7 +70,7 @@ export const authUpstream = fastifyPlugin<AuthUpstreamOptions>(
           ...pick(headers, TRACE_HEADERS),
           host: String(headers.host),
           [REQUEST_ID_HEADER]: request.id,
-          // the client as the gateway sees it (TRUST_PROXY_HOPS decides how far X-Forwarded-For is believed)
+          // the client as the gateway sees it (TRUSTED_PROXIES decides whose X-Forwarded-For is believed)
           'x-forwarded-for': request.ip,
         }),
         rewriteHeaders: (headers, request) => ({

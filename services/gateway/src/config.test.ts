@@ -18,7 +18,9 @@ describe('parseConfig', () => {
       GRPC_DEADLINE_MS: 2000,
       RATE_LIMIT_MAX: 600,
       RATE_LIMIT_WINDOW_MS: 60000,
-      TRUST_PROXY_HOPS: 0,
+      CREDENTIALS_RATE_LIMIT_MAX: 20,
+      CREDENTIALS_RATE_LIMIT_WINDOW_MS: 60000,
+      READINESS_CACHE_MS: 5000,
     });
     expect(corsOrigins(config)).toEqual([]);
   });

@@ -1,6 +1,7 @@
 // The gateway's configuration: the only module that reads process.env. Validated once at start; a bad value stops
 // the process with a message naming the variable.
 import { baseConfigProperties, loadConfig, loadConfigOrExit } from '@platform/service-kit/config';
+import { trustedProxies } from '@platform/service-kit/trusted-proxies';
 import Type, { type Static } from 'typebox';
 
 const grpcAddress = (fallback: string) => Type.String({ default: fallback, pattern: '^[^\\s/]+:\\d{1,5}$' });
@@ -34,22 +35,37 @@ export const configSchema = Type.Object({
   /** Comma-separated origins allowed by CORS, e.g. `https://shop.example.com`; empty means CORS stays off. */
   CORS_ORIGINS: Type.Optional(Type.String({ pattern: ORIGIN_LIST })),
   /**
-   * How many proxies in front of the gateway to trust for X-Forwarded-For (the client IP the rate limit keys on).
-   * 0 (the default) trusts none: behind an ingress, set it to 1 or every client shares the ingress's limit.
+   * Login and registration requests one client may make per window: stricter than RATE_LIMIT_MAX, since each costs
+   * a password hash in auth. 0 turns it off.
    */
-  TRUST_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 10, default: 0 }),
+  CREDENTIALS_RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 20 }),
+  CREDENTIALS_RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 60_000 }),
+  /**
+   * Addresses of the proxies in front (an ingress, a load balancer) whose X-Forwarded-For is believed, in
+   * proxy-addr syntax (IPs, CIDRs, `loopback`, `uniquelocal`; comma-separated). Unset: none, every client is the
+   * peer's address. Behind a proxy, set it, or every client shares the proxy's rate limits.
+   */
+  TRUSTED_PROXIES: Type.Optional(Type.String({ pattern: '^[\\w.:/, -]+$' })),
+  /** How long /readyz reuses the outcome of its JWKS check, so a flood of probes cannot become a flood on auth. */
+  READINESS_CACHE_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 5_000 }),
 });
 
 export type Config = Omit<Static<typeof configSchema>, 'JWKS_URL'> & { JWKS_URL: string };
 
 /** The config from an environment, with derived defaults filled in; throws ConfigError naming bad variables. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  return withDerivedDefaults(loadConfig(configSchema, env));
+  const config = loadConfig(configSchema, env);
+  trustedProxies(config.TRUSTED_PROXIES, 'TRUSTED_PROXIES');
+  return withDerivedDefaults(config);
 }
 
 /** For main.ts: the config from process.env, or exit 1 with a message naming every bad variable. */
 export function readConfig(): Config {
-  return withDerivedDefaults(loadConfigOrExit('gateway', configSchema, process.env));
+  return withDerivedDefaults(
+    loadConfigOrExit('gateway', configSchema, process.env, (config) => {
+      trustedProxies(config.TRUSTED_PROXIES, 'TRUSTED_PROXIES');
+    }),
+  );
 }
 
 /** The CORS origins as a list; empty when CORS is off. */

@@ -83,13 +83,103 @@ describe('the rate limit', () => {
     }
   });
 
-  it('keys on X-Forwarded-For only when TRUST_PROXY_HOPS says a proxy is in front', async () => {
-    gateway = await build({ RATE_LIMIT_MAX: '1', TRUST_PROXY_HOPS: '1' });
-    const via = (client: string) =>
-      gateway!.inject({ method: 'GET', url: '/api/catalog/products', headers: { 'x-forwarded-for': client } });
+  it('keys on X-Forwarded-For only from a peer TRUSTED_PROXIES names', async () => {
+    const via = (client: string, remoteAddress = '10.1.2.3') =>
+      gateway!.inject({
+        method: 'GET',
+        url: '/api/catalog/products',
+        remoteAddress,
+        headers: { 'x-forwarded-for': client },
+      });
+    gateway = await build({ RATE_LIMIT_MAX: '1', TRUSTED_PROXIES: '10.0.0.0/8' });
     expect((await via('203.0.113.1')).statusCode).toBe(200);
     expect((await via('203.0.113.2')).statusCode).toBe(200);
     expect((await via('203.0.113.1')).statusCode).toBe(429);
+    // a peer that is not a trusted proxy cannot pick its own address by sending the header
+    expect((await via('203.0.113.3', '192.0.2.9')).statusCode).toBe(200);
+    expect((await via('203.0.113.4', '192.0.2.9')).statusCode).toBe(429);
+    await gateway.close();
+
+    // unset: nobody is trusted
+    gateway = await build({ RATE_LIMIT_MAX: '1' });
+    expect((await via('203.0.113.5')).statusCode).toBe(200);
+    expect((await via('203.0.113.6')).statusCode).toBe(429);
+  });
+
+  it('refuses a TRUSTED_PROXIES entry that is not an address, naming the variable', async () => {
+    await expect(async () => build({ TRUSTED_PROXIES: '10.0.0.0/8,ingress' })).rejects.toThrow(
+      /TRUSTED_PROXIES .*ingress/,
+    );
+  });
+
+  it('limits login and registration more strictly, on their own, per client', async () => {
+    gateway = await build({ RATE_LIMIT_MAX: '100', CREDENTIALS_RATE_LIMIT_MAX: '2' });
+    const post = (url: string, remoteAddress = '10.0.0.7') =>
+      gateway!.inject({ method: 'POST', url, remoteAddress, payload: { email: 'a@example.com', password: 'x' } });
+    for (const url of ['/api/auth/login', '/api/auth/register']) {
+      expect((await post(url)).statusCode).not.toBe(429);
+      expect((await post(url)).statusCode).not.toBe(429);
+      const limited = await post(url);
+      expect(limited.statusCode).toBe(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(limited.headers['content-type']).toContain('application/problem+json');
+      // another client, and the other routes, are not affected
+      expect((await post(url, '10.0.0.8')).statusCode).not.toBe(429);
+    }
+    const refresh = await gateway.inject({
+      method: 'POST',
+      url: '/api/auth/refresh',
+      remoteAddress: '10.0.0.7',
+      payload: { refreshToken: 'x' },
+    });
+    expect(refresh.statusCode).not.toBe(429);
+    expect(
+      (await gateway.inject({ method: 'GET', url: '/api/catalog/products', remoteAddress: '10.0.0.7' })).statusCode,
+    ).toBe(200);
+  });
+
+  it('keeps the login limit with the general one off', async () => {
+    gateway = await build({ RATE_LIMIT_MAX: '0', CREDENTIALS_RATE_LIMIT_MAX: '1' });
+    const login = () =>
+      gateway!.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'a', password: 'b' } });
+    expect((await login()).statusCode).not.toBe(429);
+    expect((await login()).statusCode).toBe(429);
+    for (let i = 0; i < 5; i++) {
+      expect((await gateway.inject({ method: 'GET', url: '/api/catalog/products' })).statusCode).toBe(200);
+    }
+  });
+});
+
+describe('hostile input', () => {
+  it('answers a pathologically nested body on a forwarded route with a 400 problem, not a 500', async () => {
+    gateway = await build();
+    const depth = 50_000;
+    const response = await gateway.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"email":${'['.repeat(depth)}${']'.repeat(depth)},"password":"x"}`,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('puts the API security headers on its own answers and on those it forwards from auth', async () => {
+    gateway = await build();
+    const answers = [
+      await gateway.inject({ method: 'GET', url: '/api/catalog/products' }),
+      await gateway.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'a', password: 'b' } }),
+      await gateway.inject({ method: 'GET', url: '/api/orders' }),
+      await gateway.inject({ method: 'GET', url: '/nowhere' }),
+    ];
+    for (const response of answers) {
+      expect(response.headers, `${response.statusCode}`).toMatchObject({
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'content-security-policy': "frame-ancestors 'none'",
+      });
+    }
   });
 });
 
@@ -232,6 +322,17 @@ describe('readiness', () => {
     });
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('1');
+  });
+
+  it('fetches the JWKS for /readyz at most once per READINESS_CACHE_MS, however many probes arrive', async () => {
+    gateway = await build({ READINESS_CACHE_MS: '60000' });
+    const before = issuer.requests;
+    const probes = await Promise.all(
+      Array.from({ length: 50 }, () => gateway!.inject({ method: 'GET', url: '/readyz' })),
+    );
+    for (let i = 0; i < 20; i++) probes.push(await gateway.inject({ method: 'GET', url: '/readyz' }));
+    expect(probes.every((probe) => probe.statusCode === 200)).toBe(true);
+    expect(issuer.requests - before).toBe(1);
   });
 
   it('turns 503 for good once draining (shutdown began)', async () => {

@@ -44,7 +44,7 @@ export async function startTokenEndpoint(issuer: TestIssuer, clientId = 'orders'
       issued++;
       const token = issuer.sign(
         { sub: clientId, client_id: clientId, aud: 'catalog', roles: undefined },
-        { typ: 'at+jwt', expiresInSeconds: endpoint.lifetimeSeconds },
+        { header: { typ: 'at+jwt' }, expiresInSeconds: endpoint.lifetimeSeconds },
       );
       answer(200, { access_token: token, token_type: 'Bearer', expires_in: endpoint.lifetimeSeconds });
     });

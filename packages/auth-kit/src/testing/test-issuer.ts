@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import jwt from 'jsonwebtoken';
+import { ACCESS_TOKEN_TYPE } from '../access-token.js';
 
 export type TestAlgorithm = 'RS256' | 'ES256';
 
@@ -23,8 +24,8 @@ export interface SignOptions {
   kid?: string;
   /** Lifetime when `claims.exp` is not given (default 300 s). */
   expiresInSeconds?: number;
-  /** Header `typ` (default `JWT`), e.g. `at+jwt` for a service's client-credentials token (RFC 9068). */
-  typ?: string;
+  /** More header parameters, e.g. `{ typ: 'JWT' }` or `{ crit: ['x'] }`; `typ` defaults to `at+jwt`. */
+  header?: Record<string, unknown>;
 }
 
 /** Claims of a minted token. Defaults: iss, aud, sub `user-1`, iat now, exp, jti; a claim set to `undefined` is left out. */
@@ -124,10 +125,13 @@ export async function startTestIssuer(options: TestIssuerOptions = {}): Promise<
         ...claims,
       };
       for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
+      const header = { typ: ACCESS_TOKEN_TYPE, ...signOptions.header } as unknown as jwt.JwtHeader;
       return jwt.sign(payload, key.privateKey, {
         algorithm,
         keyid: signOptions.kid ?? key.kid,
-        ...(signOptions.typ ? { header: { alg: algorithm, typ: signOptions.typ } } : {}),
+        header,
+        // jsonwebtoken would add an iat where a test left it out (and drops the payload's own with this set)
+        noTimestamp: payload.iat === undefined,
       });
     },
     rotate() {
