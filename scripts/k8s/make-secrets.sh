@@ -78,7 +78,7 @@ if [ -f "$dir/jwt-signing-key.pem" ] && [ ! -f "$current" ]; then
 fi
 
 if [ "$command" = rotate ]; then
-  [ -f "$current" ] && [ -f "$next" ] || fail "no key ring in $dir to rotate (run make-secrets.sh first)"
+  if [ ! -f "$current" ] || [ ! -f "$next" ]; then fail "no key ring in $dir to rotate (run make-secrets.sh first)"; fi
   now=$(date +%s)
   if [ "$emergency" = false ]; then
     if [ -s "$previous" ]; then

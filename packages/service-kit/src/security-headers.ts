@@ -16,7 +16,12 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  */
 export const DEFAULT_CACHE_CONTROL = 'no-store';
 
+/**
+ * Fills in what a route or plugin has not set itself: a page served to browsers (the storefront's, through helmet)
+ * brings a fuller Content-Security-Policy, which must not be narrowed back to the API's.
+ */
 export function applySecurityHeaders(reply: FastifyReply): void {
-  reply.headers(SECURITY_HEADERS);
-  if (!reply.hasHeader('cache-control')) reply.header('cache-control', DEFAULT_CACHE_CONTROL);
+  const isSet = (name: string) => reply.hasHeader(name) || reply.raw.hasHeader(name);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!isSet(name)) reply.header(name, value);
+  if (!isSet('cache-control')) reply.header('cache-control', DEFAULT_CACHE_CONTROL);
 }
