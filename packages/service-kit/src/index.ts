@@ -1,6 +1,7 @@
 // @platform/service-kit: what every service of the platform shares.
 export { type BaseConfig, baseConfigProperties, ConfigError, loadConfig, loadConfigOrExit } from './config.js';
 export { createPool, inTransaction, type Pool, type PoolClient, type PoolOptions, pingDatabase } from './database.js';
+export { exitOnFatalErrors, type FatalErrorOptions } from './fatal-errors.js';
 export { clientChannelOptions, clientMetricsInterceptor } from './grpc-client.js';
 export {
   createGrpcServer,
@@ -24,4 +25,5 @@ export { createMetrics, type Metrics } from './metrics.js';
 export { type MigrateOptions, type Migration, migrate } from './migrations.js';
 export { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemBody, problemSchema } from './problem.js';
 export { Readiness, type ReadinessCheck, type ReadinessReport } from './readiness.js';
+export { isStorageUnavailable, STORAGE_RETRY_AFTER_SECONDS, storageUnavailableProblem } from './storage-unavailable.js';
 export { startTelemetry, type Telemetry } from './telemetry.js';
