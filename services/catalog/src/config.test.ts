@@ -13,7 +13,7 @@ describe('catalog config', () => {
       JWKS_URL: 'http://127.0.0.1:8081/.well-known/jwks.json',
       JWT_ISSUER: 'http://localhost:8081',
       JWT_AUDIENCE: 'platform-api',
-      HOST: '0.0.0.0',
+      HOST: '127.0.0.1',
       SHUTDOWN_TIMEOUT_MS: 10_000,
     });
   });
