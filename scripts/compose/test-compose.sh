@@ -4,7 +4,7 @@
 # the published gateway, then the container checks of e2e/compose (non-root, read-only root, a domain service killed
 # and started again without losing an order), and always takes the stack down with its volumes.
 #
-# Env: GATEWAY_PORT (8080), POSTGRES_IMAGE (postgres:17-bookworm), COMPOSE_PROJECT_NAME (platform-test),
+# Env: GATEWAY_PORT (8080), POSTGRES_IMAGE (postgres:15-bookworm), COMPOSE_PROJECT_NAME (platform-test),
 #      HEALTH_TIMEOUT_SECONDS (180), TEST_COMPOSE_BUILD (1; 0 uses the platform/*:dev images already built).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
