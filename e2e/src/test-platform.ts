@@ -25,6 +25,8 @@ export interface TestPlatformOptions {
   /** 'embedded' is what `npm start` runs; 'postgres' needs TEST_DATABASE_URL. */
   database?: TestDatabase['kind'];
   dataDir?: string;
+  /** The gateway's interface (the launcher's GATEWAY_HOST); the others stay on loopback. */
+  gatewayHost?: string;
 }
 
 /** A fresh DATA_DIR; as root the embedded server runs as user postgres, which must be able to enter it. */
@@ -34,7 +36,12 @@ export async function makeDataDir(prefix = 'platform-e2e-'): Promise<string> {
   return dir;
 }
 
-export async function startTestPlatform({ env = {}, database = 'embedded', dataDir }: TestPlatformOptions = {}) {
+export async function startTestPlatform({
+  env = {},
+  database = 'embedded',
+  dataDir,
+  gatewayHost,
+}: TestPlatformOptions = {}) {
   const dir = dataDir ?? (await makeDataDir());
   const external = database === 'postgres' ? await openTestDatabase('postgres') : undefined;
   const logs: string[] = [];
@@ -46,6 +53,7 @@ export async function startTestPlatform({ env = {}, database = 'embedded', dataD
     readyTimeoutMs: 90_000,
     // beside the contract's ports, so the suite runs while `npm start` or the compose stack holds them
     ports: offsetPorts(PORT_OFFSET),
+    ...(gatewayHost ? { gatewayHost } : {}),
   });
   const testPlatform: TestPlatform = {
     ...platform,

@@ -40,6 +40,7 @@ try {
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
     embeddedPostgresPort: config.embeddedPostgresPort,
+    gatewayHost: config.gatewayHost,
     stopTimeoutMs: config.stopTimeoutMs,
     color: Boolean(process.stdout.isTTY) && config.colorAllowed,
     signal: startup.signal,

@@ -28,6 +28,11 @@ export interface StartPlatformOptions {
   databaseUrl?: string;
   /** Port of the embedded server (default 0: any free port; main.ts passes EMBEDDED_POSTGRES_PORT). */
   embeddedPostgresPort?: number;
+  /**
+   * The interface the public service (the gateway) listens on, e.g. 0.0.0.0 to reach it from the network; the
+   * others keep HOST (loopback unless set). Default: the gateway keeps HOST too. main.ts passes GATEWAY_HOST.
+   */
+  gatewayHost?: string;
   /** Aborting during start-up stops everything started so far and rejects. */
   signal?: AbortSignal;
   /** The service table (default: SERVICES from services.ts); tests pass their own. */
@@ -75,12 +80,13 @@ export interface Platform {
 export function serviceEnvironment(
   definition: ServiceDefinition,
   inherited: Record<string, string | undefined>,
-  context: { databaseUrl: string; dataDir: string },
+  context: { databaseUrl: string; dataDir: string; gatewayHost?: string | undefined },
 ): Record<string, string | undefined> {
   return {
     ...inherited,
     ...(definition.usesDatabase ? { DATABASE_URL: context.databaseUrl } : {}),
     ...(definition.usesDataDir ? { DATA_DIR: context.dataDir } : {}),
+    ...(definition.public && context.gatewayHost ? { HOST: context.gatewayHost } : {}),
     OTEL_SERVICE_NAME: inherited.OTEL_SERVICE_NAME || definition.name,
     ...definition.env,
   };
@@ -164,7 +170,11 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
         command: process.execPath,
         args: [...(options.sourceMaps === false ? [] : ['--enable-source-maps']), resolve(repoRoot, definition.entry)],
         cwd: repoRoot,
-        env: serviceEnvironment(definition, env, { databaseUrl: databaseUrls[definition.name] ?? '', dataDir }),
+        env: serviceEnvironment(definition, env, {
+          databaseUrl: databaseUrls[definition.name] ?? '',
+          dataDir,
+          gatewayHost: options.gatewayHost,
+        }),
         onLine: (_stream, line) => say(definition.name, line),
         log,
         // the channel closes when the launcher dies, however it dies: the service then shuts down by itself
@@ -200,7 +210,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
   const includesGateway = names.includes('gateway');
   log(
     includesGateway
-      ? `Platform ready: ${gatewayUrl.replace('127.0.0.1', 'localhost')} (gateway)`
+      ? `Platform ready: ${gatewayUrl.replace('127.0.0.1', 'localhost')} (gateway${options.gatewayHost ? `, listening on ${options.gatewayHost}` : ''})`
       : `Platform ready: ${names.join(', ')}`,
   );
 
