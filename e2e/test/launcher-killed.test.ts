@@ -48,6 +48,7 @@ it('leaves no process behind when the launcher is killed with SIGKILL, and start
 
   launcher.kill('SIGKILL');
   await exited;
+  const killed = performance.now();
   // the services see their IPC channel close and shut down; the server gets its parent-death signal (Linux; elsewhere
   // the next start stops it)
   const survivors: string[] = [];
@@ -56,9 +57,16 @@ it('leaves no process behind when the launcher is killed with SIGKILL, and start
     if (!(await waitGone(pid, 20_000))) survivors.push(name);
   }
   expect(survivors).toEqual([]);
+  const allGone = performance.now() - killed;
+
+  const restarting = performance.now();
 
   restarted = await startTestPlatform({ database: 'embedded', dataDir });
   gatewayUrl = restarted.gatewayUrl;
+  console.log(
+    `launcher killed with SIGKILL: its services and server gone ${Math.round(allGone)} ms later; ` +
+      `the next start ready in ${Math.round(performance.now() - restarting)} ms`,
+  );
   const login = await api('POST', '/api/auth/login', { body: { email: user.email, password: user.password } });
   expect(login.status).toBe(200);
   const mine = await api('GET', '/api/orders', { token: login.json.accessToken });
