@@ -1,4 +1,4 @@
-// CatalogService over real grpc-js clients against the built app, on the embedded PGlite server and (when
+// CatalogService over real grpc-js clients against the built app, on the embedded PostgreSQL and (when
 // TEST_DATABASE_URL is set) a real PostgreSQL: reads, the status codes of catalog.proto, and stock reservations.
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
