@@ -71,9 +71,8 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     supervisor.off('exit', onEarlyExit);
     const serviceUrls: Record<string, string> = {};
     for (const name of services) serviceUrls[name] = await prepared.serviceDatabaseUrl(name);
-    say(
-      `embedded PostgreSQL ${prepared.version} ready on port ${prepared.port}; a database and role per service: ${services.join(', ')}`,
-    );
+    const databases = services.length > 0 ? `; a database and role of its own for ${services.join(', ')}` : '';
+    say(`embedded PostgreSQL ${prepared.version} ready on port ${prepared.port}${databases}`);
     return {
       adminUrl: prepared.url,
       serviceUrls,
