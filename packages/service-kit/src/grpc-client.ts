@@ -22,10 +22,27 @@ export function clientMetricsInterceptor(metrics: Metrics): Interceptor {
   };
 }
 
+/**
+ * The service config of every client channel: round_robin over every address the target resolves to (compose's DNS
+ * gives one per replica), so calls go only to connected replicas and one that drains or restarts leaves its calls
+ * to the others, where pick_first (grpc's default) sends everything to one replica and fails calls while it moves.
+ * A Kubernetes Service or the mesh resolve to one address, where it is pick_first by another name. `methodConfig`
+ * adds per-method settings (the gateway's retry of reads).
+ */
+export function clientServiceConfig(methodConfig: Record<string, unknown>[] = []): string {
+  return JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }], methodConfig });
+}
+
 /** Channel options for long-lived clients: keepalive so a dead peer is noticed, fast reconnects after a restart. */
 export const clientChannelOptions: ChannelOptions = {
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 5_000,
   'grpc.initial_reconnect_backoff_ms': 200,
   'grpc.max_reconnect_backoff_ms': 2_000,
+  'grpc.service_config': clientServiceConfig(),
+  // ours is the only service config: no DNS TXT lookups for one
+  'grpc.service_config_disable_resolution': 1,
+  // a replica that came or moved (a new container, a new address) is found a second after a connection failed,
+  // not after the default 30 s
+  'grpc.dns_min_time_between_resolutions_ms': 1_000,
 };

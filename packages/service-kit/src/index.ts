@@ -2,7 +2,7 @@
 export { type BaseConfig, baseConfigProperties, ConfigError, loadConfig, loadConfigOrExit } from './config.js';
 export { createPool, inTransaction, type Pool, type PoolClient, type PoolOptions, pingDatabase } from './database.js';
 export { exitOnFatalErrors, type FatalErrorOptions } from './fatal-errors.js';
-export { clientChannelOptions, clientMetricsInterceptor } from './grpc-client.js';
+export { clientChannelOptions, clientMetricsInterceptor, clientServiceConfig } from './grpc-client.js';
 export {
   createGrpcServer,
   type GrpcServer,
