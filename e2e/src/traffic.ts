@@ -26,7 +26,14 @@ export interface Traffic {
   stop(): Promise<void>;
 }
 
-export function startTraffic(api: ApiClient, requests: TrafficRequest[], workers = 3): Traffic {
+export interface TrafficOptions {
+  workers?: number;
+  /** Each worker's pause between two requests, to stay under the gateway's rate limit on a long run. */
+  pauseMs?: number;
+}
+
+export function startTraffic(api: ApiClient, requests: TrafficRequest[], options: TrafficOptions = {}): Traffic {
+  const { workers = 3, pauseMs = 0 } = options;
   const began = performance.now();
   const now = () => performance.now() - began;
   const answers: Answer[] = [];
@@ -49,6 +56,7 @@ export function startTraffic(api: ApiClient, requests: TrafficRequest[], workers
         retryAfter: answer?.headers.get('retry-after') ?? null,
         contentType: answer?.headers.get('content-type') ?? null,
       });
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   };
   const running = Promise.all(Array.from({ length: workers }, (_, i) => worker(i)));
@@ -60,12 +68,4 @@ export function startTraffic(api: ApiClient, requests: TrafficRequest[], workers
       await running;
     },
   };
-}
-
-/** What a fault test reports and asserts on, per request name. */
-export function summarise(answers: readonly Answer[], from: number, to = Number.POSITIVE_INFINITY) {
-  const window = answers.filter((answer) => answer.at >= from && answer.at < to);
-  const byStatus: Record<string, number> = {};
-  for (const answer of window) byStatus[answer.status] = (byStatus[answer.status] ?? 0) + 1;
-  return { count: window.length, byStatus };
 }
