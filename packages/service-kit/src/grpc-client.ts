@@ -38,7 +38,8 @@ export const clientChannelOptions: ChannelOptions = {
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 5_000,
   'grpc.initial_reconnect_backoff_ms': 200,
-  'grpc.max_reconnect_backoff_ms': 2_000,
+  // a restarted replica is connected to again at most a second after it listens
+  'grpc.max_reconnect_backoff_ms': 1_000,
   'grpc.service_config': clientServiceConfig(),
   // ours is the only service config: no DNS TXT lookups for one
   'grpc.service_config_disable_resolution': 1,
