@@ -142,7 +142,7 @@ describe('createGrpcServer', () => {
     const client = new EchoClient(`ipv4:${a.address},${b.address}`, credentials.createInsecure(), clientChannelOptions);
     const echo = (text: string) =>
       new Promise<string>((resolve, reject) => {
-        client.echo({ text }, { deadline: Date.now() + 5_000 }, (error: Error | null, response: { text: string }) =>
+        client.echo!({ text }, { deadline: Date.now() + 5_000 }, (error: Error | null, response: { text: string }) =>
           error ? reject(error) : resolve(response.text),
         );
       });
