@@ -8,6 +8,8 @@ export interface RunningPlatform {
   storage: string;
   gatewayUrl: string;
   databaseUrl: string;
+  /** Where each service's tables are: databaseUrl for all, or with the embedded server a database of its own each. */
+  databaseUrls: Record<string, string>;
   ports: PlatformPorts;
   /** Service name to process id, as the launcher reported at ready; `launcher` is the launcher's own process. */
   pids: Record<string, number | undefined>;

@@ -5,7 +5,7 @@ export const SCENARIOS = ['read', 'http', 'auth', 'tracing', 'latency', 'startup
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface BenchConfig {
-  /** A PostgreSQL server to use (a fresh database is created on it); unset = start Debian's on pgPort. */
+  /** A PostgreSQL server to use (a fresh database is created on it); unset = start one of its own on pgPort. */
   databaseUrl: string | undefined;
   pgPort: number;
   /** Measured rounds per contender. */

@@ -1,8 +1,8 @@
-// `npm run bench`: starts a real PostgreSQL (unless DATABASE_URL names one) with a fresh database, the platform on
+// `npm run bench`: starts a PostgreSQL server (unless DATABASE_URL names one) with a fresh database, the platform on
 // ports shifted by BENCH_PORT_OFFSET, the bare baseline server and an OTLP receiver, runs the scenarios, then the
 // embedded server's figures beside them, and writes bench/results/<date>.json and BENCHMARKS.md. It reports; it
 // never fails on a goal.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { startHelper } from './child-process.js';
 import { loadBenchConfig } from './config.js';
 import { describeMachine } from './machine.js';
 import { productList } from './platform-client.js';
-import { createFreshDatabase, postgresServerUrl } from './postgres-server.js';
+import { createFreshDatabase, startPostgresServer } from './postgres-server.js';
 import { residentMiB } from './process-memory.js';
 import { type BenchResults, type StorageResults, writeReport } from './report.js';
 import { measureAuthenticatedRead } from './scenarios/authenticated-read.js';
@@ -28,6 +28,8 @@ const config = loadBenchConfig(process.env);
 const started = new Date();
 const log = (message: string) => process.stdout.write(`${message}\n`);
 const scratch = mkdtempSync(join(tmpdir(), 'platform-bench-'));
+// as root the PostgreSQL servers run as user postgres, which must be able to enter it (mkdtemp makes it 0700)
+chmodSync(scratch, 0o755);
 const cleanups: (() => Promise<void>)[] = [];
 
 /** The services' environment: as `npm start` would pass it, minus the rate limit and most logging. */
@@ -50,6 +52,7 @@ function serviceEnv(extra: Record<string, string> = {}): Record<string, string |
 interface PlatformInfo {
   gatewayUrl: string;
   databaseUrl: string;
+  databaseUrls: Record<string, string>;
   pids: Record<string, number | undefined>;
   launcherPid: number;
 }
@@ -71,12 +74,13 @@ async function startPlatformProcess(
     },
   });
   cleanups.push(() => helper.stop(30_000));
-  const { gatewayUrl, databaseUrl, pids, launcherPid } = helper.announced;
+  const { gatewayUrl, databaseUrl, databaseUrls, pids, launcherPid } = helper.announced;
   log(`${label}: ready in ${((performance.now() - t0) / 1000).toFixed(1)} s at ${gatewayUrl}`);
   return {
     storage,
     gatewayUrl,
     databaseUrl,
+    databaseUrls,
     ports: options.ports,
     pids: { ...pids, launcher: launcherPid },
     env,
@@ -108,8 +112,10 @@ async function main(): Promise<void> {
     durationSeconds: 0,
   };
 
-  // real PostgreSQL
-  const serverUrl = await postgresServerUrl(config.databaseUrl, config.pgPort, repoRoot);
+  // a PostgreSQL server of its own (or the one given), every service in one fresh database on it
+  const server = await startPostgresServer(config.databaseUrl, config.pgPort, join(scratch, 'postgres-server'));
+  cleanups.push(() => server.stop());
+  const serverUrl = server.url;
   const stamp = started.toISOString().replace(/[-:T]/g, '').slice(0, 14);
   const database = await createFreshDatabase(serverUrl, `bench_${stamp}`);
   if (!config.keepDatabase) cleanups.push(() => database.drop());
@@ -186,7 +192,7 @@ async function main(): Promise<void> {
     await traced.stop();
   }
 
-  // stop everything of the real-PostgreSQL run before the embedded one starts on the same ports
+  // stop everything of the first run, its server included, before the embedded one starts on the same ports
   while (cleanups.length > 0) await cleanups.pop()!().catch(() => {});
 
   if (config.embedded) {
@@ -194,7 +200,7 @@ async function main(): Promise<void> {
     cleanups.push(() => bare2.stop());
     const embeddedContext = { ...context, bareUrl: `http://127.0.0.1:${bare2.announced.port}/api/catalog/products` };
     const embedded = await startPlatformProcess(
-      'platform (embedded PGlite)',
+      'platform (embedded PostgreSQL, as npm start runs it)',
       'embedded',
       { ports, dataDir: join(scratch, 'embedded') },
       serviceEnv(),

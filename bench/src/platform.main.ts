@@ -1,6 +1,6 @@
-// Runs one platform for the benchmark in its own process (so neither the launcher's log forwarding nor an embedded
-// PGlite shares the load generator's event loop): startPlatform with the options given as JSON, then prints what
-// the benchmark needs on one line and runs until SIGTERM.
+// Runs one platform for the benchmark in its own process (so the launcher's log forwarding does not share the load
+// generator's event loop): startPlatform with the options given as JSON, then prints what the benchmark needs on
+// one line and runs until SIGTERM.
 // usage: node platform.main.js '<json: { dataDir, ports, services?, databaseUrl? }>'
 import { type PlatformPorts, startPlatform } from '@platform/launcher';
 
@@ -27,7 +27,13 @@ const platform = await startPlatform({
 const names = options.services ?? ['auth', 'catalog', 'orders', 'gateway'];
 const pids = Object.fromEntries(names.map((name) => [name, platform.pid(name)]));
 process.stdout.write(
-  `${JSON.stringify({ gatewayUrl: platform.gatewayUrl, databaseUrl: platform.databaseUrl, pids, launcherPid: process.pid })}\n`,
+  `${JSON.stringify({
+    gatewayUrl: platform.gatewayUrl,
+    databaseUrl: platform.databaseUrl,
+    databaseUrls: platform.databaseUrls,
+    pids,
+    launcherPid: process.pid,
+  })}\n`,
 );
 
 let stopping = false;

@@ -1,23 +1,24 @@
-// The real PostgreSQL the benchmark runs against: the DATABASE_URL given, or Debian's server started by
-// scripts/ci/start-postgres.sh; each run gets a fresh database on it, dropped afterwards.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+// The PostgreSQL the benchmark runs against: the DATABASE_URL given, or a PostgreSQL 15 server of its own from the
+// embedded server's binaries (durable settings, like any server), started in the run's scratch directory and stopped
+// with it; each run gets a fresh database on it, dropped afterwards.
+import { startEmbeddedPostgres } from '@platform/embedded-postgres';
 import pg from 'pg';
 
-const run = promisify(execFile);
-
-/** The server's URL: the one given, or the one start-postgres.sh prints (it installs and starts it if needed). */
-export async function postgresServerUrl(given: string | undefined, port: number, repoRoot: string): Promise<string> {
-  if (given) return given;
-  const { stdout } = await run('bash', [join(repoRoot, 'scripts/ci/start-postgres.sh'), String(port)], {
-    timeout: 300_000,
-  });
-  const url = stdout.trim().split('\n').pop();
-  if (!url?.startsWith('postgres')) throw new Error(`start-postgres.sh printed no URL: ${stdout}`);
-  return url;
+export interface PostgresServer {
+  url: string;
+  stop(): Promise<void>;
 }
 
+/** The server's URL: the one given, or that of a server started on `port` with its data in `dataDir`. */
+export async function startPostgresServer(
+  given: string | undefined,
+  port: number,
+  dataDir: string,
+): Promise<PostgresServer> {
+  if (given) return { url: given, stop: async () => {} };
+  const server = await startEmbeddedPostgres({ dataDir, port });
+  return { url: server.url, stop: () => server.stop() };
+}
 export interface FreshDatabase {
   url: string;
   name: string;

@@ -99,7 +99,10 @@ export function renderResults(results: BenchResults, jsonPath: string): string {
       `${config.rounds} rounds of ${config.durationSeconds} s alternating with the baseline (order rotating), medians of the rounds.`,
   );
   for (const s of results.storages) {
-    out.push('', `### ${s.storage === 'postgresql' ? 'Real PostgreSQL' : 'Embedded PostgreSQL (PGlite)'}`);
+    out.push(
+      '',
+      `### ${s.storage === 'postgresql' ? 'PostgreSQL, one database for every service' : 'Embedded PostgreSQL as npm start runs it'}`,
+    );
     if (s.readPath) {
       const subjects = s.readPath.comparison.subjects;
       const grpc = subjects[0];
@@ -161,7 +164,7 @@ export function renderResults(results: BenchResults, jsonPath: string): string {
     for (const name of [...SERVICE_NAMES, 'launcher']) {
       const startup = s.startup?.services[name];
       out.push(
-        `| ${name}${name === 'launcher' ? (s.storage === 'embedded' ? ' (holds the embedded server)' : ' (supervisor only)') : ''} | ` +
+        `| ${name}${name === 'launcher' ? ' (supervisor only)' : ''} | ` +
           `${startup ? `${num(startup.medianReadyMs, 0)} (${startup.readyMs.join(', ')})` : ''} | ` +
           `${startup ? met(startup.medianReadyMs < GOALS.readyMs) : ''} | ${num(s.idleResidentMiB[name], 1)} | ` +
           `${num(s.readPath?.peakResidentMiB[name], 1)} |`,

@@ -69,3 +69,32 @@ export async function waitHealthy(service: string, timeoutMs = 120_000): Promise
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
+
+/** Every container of one compose service (several when it is scaled), oldest first. */
+export async function serviceContainers(service: string): Promise<ContainerInfo[]> {
+  const ids = await docker(
+    'ps',
+    '-q',
+    '--filter',
+    `label=com.docker.compose.project=${composeProject}`,
+    '--filter',
+    `label=com.docker.compose.service=${service}`,
+  );
+  if (!ids) return [];
+  const infos = JSON.parse(await docker('inspect', ...ids.split('\n'))) as ContainerInfo[];
+  const number = (info: ContainerInfo) => Number(info.Config.Labels['com.docker.compose.container-number'] ?? 0);
+  return infos.sort((a, b) => number(a) - number(b));
+}
+
+/** Waits until docker reports one container healthy, by id. */
+export async function waitContainerHealthy(id: string, timeoutMs = 120_000): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const [info] = JSON.parse(await docker('inspect', id)) as ContainerInfo[];
+    if (info?.State.Health?.Status === 'healthy') return;
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`container ${id} not healthy after ${timeoutMs} ms (health ${info?.State.Health?.Status})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

@@ -1,6 +1,6 @@
 // Starts the whole platform for a test file with the same launcher `npm start` uses, collecting every log line so
 // tests can look at them, on the embedded server or on a fresh database of a real PostgreSQL.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { offsetPorts, type Platform, startPlatform } from '@platform/launcher';
@@ -27,10 +27,24 @@ export interface TestPlatformOptions {
   /** 'embedded' is what `npm start` runs; 'postgres' needs TEST_DATABASE_URL. */
   database?: TestDatabase['kind'];
   dataDir?: string;
+  /** The gateway's interface (the launcher's GATEWAY_HOST); the others stay on loopback. */
+  gatewayHost?: string;
 }
 
-export async function startTestPlatform({ env = {}, database = 'embedded', dataDir }: TestPlatformOptions = {}) {
-  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'platform-e2e-')));
+/** A fresh DATA_DIR; as root the embedded server runs as user postgres, which must be able to enter it. */
+export async function makeDataDir(prefix = 'platform-e2e-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  await chmod(dir, 0o755);
+  return dir;
+}
+
+export async function startTestPlatform({
+  env = {},
+  database = 'embedded',
+  dataDir,
+  gatewayHost,
+}: TestPlatformOptions = {}) {
+  const dir = dataDir ?? (await makeDataDir());
   const external = database === 'postgres' ? await openTestDatabase('postgres') : undefined;
   const logs: string[] = [];
   const platform = await startPlatform({
@@ -50,6 +64,7 @@ export async function startTestPlatform({ env = {}, database = 'embedded', dataD
     readyTimeoutMs: 90_000,
     // beside the contract's ports, so the suite runs while `npm start` or the compose stack holds them
     ports: offsetPorts(PORT_OFFSET),
+    ...(gatewayHost ? { gatewayHost } : {}),
   });
   const testPlatform: TestPlatform = {
     ...platform,

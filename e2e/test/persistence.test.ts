@@ -1,13 +1,11 @@
 // `npm start`'s promise: data under DATA_DIR survives a stop and a start of the whole platform.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, expect, it } from 'vitest';
 import { createApiClient, newUser } from '../src/http-client.js';
-import { startTestPlatform, type TestPlatform } from '../src/test-platform.js';
+import { makeDataDir, startTestPlatform, type TestPlatform } from '../src/test-platform.js';
 
 let platform: TestPlatform | undefined;
-const dataDir = await mkdtemp(join(tmpdir(), 'platform-persist-'));
+const dataDir = await makeDataDir('platform-persist-');
 const api = createApiClient(() => platform?.gatewayUrl ?? '');
 
 afterAll(async () => {

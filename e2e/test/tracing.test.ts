@@ -40,15 +40,19 @@ it('places an order in one trace spanning gateway, orders, catalog and the datab
   expect(placed.status).toBe(201);
 
   const trace = () => receiver.spans.filter((span) => span.traceId === traceId);
+  // every span but the first hop's has its parent in the same trace: one tree, not fragments. A parent ends after
+  // its children, so it may come in a later export batch: wait for the tree to be whole.
+  const orphansOf = (spans: ReturnType<typeof trace>) => {
+    const ids = new Set(spans.map((span) => span.spanId));
+    return spans.filter((span) => !ids.has(span.parentSpanId)).map((span) => `${span.service}:${span.name}`);
+  };
   await expect
     .poll(() => new Set(trace().map((span) => span.service)), { timeout: 15_000, interval: 250 })
     .toEqual(new Set(['gateway', 'orders', 'catalog']));
+  await expect
+    .poll(() => orphansOf(trace()), { timeout: 15_000, interval: 250 })
+    .toEqual([expect.stringMatching(/^gateway:/)]);
   const spans = trace();
-
-  // every span but the first hop's has its parent in the same trace: one tree, not fragments
-  const ids = new Set(spans.map((span) => span.spanId));
-  const orphans = spans.filter((span) => !ids.has(span.parentSpanId));
-  expect(orphans.map((span) => `${span.service}:${span.name}`)).toEqual([expect.stringMatching(/^gateway:/)]);
 
   const byService = (service: string) => spans.filter((span) => span.service === service);
   // gRPC client spans in the caller and server spans in the callee (kind 3 = client, 2 = server)

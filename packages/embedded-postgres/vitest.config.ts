@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// PGlite compiles its WebAssembly and runs initdb on every start: seconds, not milliseconds
+// each file starts its own servers: initdb and a start take about a second, more on a busy machine
 export default defineConfig({
-  test: { testTimeout: 60_000, hookTimeout: 120_000 },
+  test: { testTimeout: 60_000, hookTimeout: 60_000 },
 });

@@ -7,13 +7,13 @@ port=${1:-55432}
 dir=/tmp/platform-pg-$port
 log() { printf 'start-postgres: %s\n' "$*" >&2; }
 
-newest_bin() { printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1; }
-bin=$(newest_bin)
-if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
-  log "installing postgresql from Debian"
+# the major compose, Kubernetes and the embedded server run (packages/embedded-postgres has a test that they agree)
+major=15
+bin=/usr/lib/postgresql/$major/bin
+if [ ! -x "$bin/initdb" ]; then
+  log "installing postgresql-$major from Debian"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-  bin=$(newest_bin)
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "postgresql-$major" >/dev/null
 fi
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Used by every service's Dockerfile on a `turbo prune --docker` tree: the workspaces a service needs at run time are
-// the ones its `dependencies` reach; the rest (test-databases, embedded PGlite, ...) must not ship in its image.
+// the ones its `dependencies` reach; the rest (test-databases, the embedded PostgreSQL, ...) must not ship in its image.
 //
 //   production-workspaces.mjs list  @platform/<name>   print the files to ship: each workspace's package `files`
 //   production-workspaces.mjs apply @platform/<name>   drop every other workspace from the tree and from the root

@@ -2,9 +2,10 @@
 # `npm run test:compose`: the platform as docker compose runs it, proven end to end. Builds the images (each build runs
 # the service's tests), brings the stack up (secrets-init generates its secrets into new volumes), waits until every container is healthy, runs the contract suite against
 # the published gateway, then the container checks of e2e/compose (non-root, read-only root, a domain service killed
-# and started again without losing an order), and always takes the stack down with its volumes.
+# and started again without losing an order), then scales auth, catalog and orders to two replicas and restarts each
+# replica in turn under load (e2e/replicas: no request may fail), and always takes the stack down with its volumes.
 #
-# Env: GATEWAY_PORT (8080), POSTGRES_IMAGE (postgres:17-bookworm), COMPOSE_PROJECT_NAME (platform-test),
+# Env: GATEWAY_PORT (8080), POSTGRES_IMAGE (postgres:15-bookworm), COMPOSE_PROJECT_NAME (platform-test),
 #      HEALTH_TIMEOUT_SECONDS (180), TEST_COMPOSE_BUILD (1; 0 uses the platform/*:dev images already built).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -63,20 +64,24 @@ if [[ "$init_state" != "Exited (0)"* ]]; then
 fi
 
 # healthy = every long-running container of the project reports healthy (compose's healthchecks probe /readyz)
-while :; do
-  states=$(docker ps -a --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" \
-    --format '{{.Label "com.docker.compose.service"}}={{.Status}}' | grep -v "^$one_shot=")
-  if [ -n "$states" ] && ! grep -qv '(healthy)' <<<"$states"; then break; fi
-  elapsed=$(awk "BEGIN { print $(date +%s.%N) - $started }")
-  if awk "BEGIN { exit !($elapsed > $timeout) }"; then
-    printf '%s\n' "$states" >&2
-    "${compose[@]}" logs --tail 40 >&2
-    fail "the stack was not healthy after ${timeout}s"
-  fi
-  sleep 0.5
-done
-log "all $(wc -l <<<"$states") containers healthy $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $started }") s after 'up'"
-printf '%s\n' "$states" | sort >&2
+wait_healthy() {
+  local since=$1
+  while :; do
+    states=$(docker ps -a --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" \
+      --format '{{.Label "com.docker.compose.service"}}={{.Status}}' | grep -v "^$one_shot=")
+    if [ -n "$states" ] && ! grep -qv '(healthy)' <<<"$states"; then break; fi
+    elapsed=$(awk "BEGIN { print $(date +%s.%N) - $since }")
+    if awk "BEGIN { exit !($elapsed > $timeout) }"; then
+      printf '%s\n' "$states" >&2
+      "${compose[@]}" logs --tail 40 >&2
+      fail "the stack was not healthy after ${timeout}s"
+    fi
+    sleep 0.5
+  done
+  log "all $(wc -l <<<"$states") containers healthy $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $since }") s after 'up'"
+  printf '%s\n' "$states" | sort >&2
+}
+wait_healthy "$started"
 
 export E2E_BASE_URL=$base_url
 log "contract suite against $E2E_BASE_URL"
@@ -84,6 +89,13 @@ log "contract suite against $E2E_BASE_URL"
 
 log "container checks (e2e/compose)"
 E2E_COMPOSE_PROJECT=$COMPOSE_PROJECT_NAME npx vitest run --config e2e/vitest.compose.config.ts || status=1
+
+log "two replicas of auth, catalog and orders, each restarted in turn under load (e2e/replicas)"
+scaled=$(date +%s.%N)
+"${compose[@]}" up -d --no-build --no-recreate --scale auth=2 --scale catalog=2 --scale orders=2 \
+  || fail "scaling to two replicas failed"
+wait_healthy "$scaled"
+E2E_COMPOSE_PROJECT=$COMPOSE_PROJECT_NAME npx vitest run --config e2e/vitest.replicas.config.ts || status=1
 
 if [ "$status" != 0 ]; then
   log "a suite failed; the last log lines of every service:"

@@ -40,8 +40,12 @@ export async function measureOrderPlacement(
   platform: RunningPlatform,
 ): Promise<OrderPlacementResult> {
   const { config, log } = context;
-  const db = new pg.Client({ connectionString: platform.databaseUrl });
+  // catalog's and orders' tables: one database with DATABASE_URL, a database each on the embedded server
+  const catalogUrl = platform.databaseUrls.catalog ?? platform.databaseUrl;
+  const db = new pg.Client({ connectionString: catalogUrl });
+  const ordersDb = new pg.Client({ connectionString: platform.databaseUrls.orders ?? platform.databaseUrl });
   await db.connect();
+  await ordersDb.connect();
   try {
     log(`  creating ${config.orderUsers} users`);
     const users = await createUsers(platform.gatewayUrl, `buyer-${Date.now()}`, config.orderUsers);
@@ -59,7 +63,7 @@ export async function measureOrderPlacement(
     let samples = 0;
     let sampling = true;
     const sampler = (async () => {
-      const watcher = new pg.Client({ connectionString: platform.databaseUrl });
+      const watcher = new pg.Client({ connectionString: catalogUrl });
       await watcher.connect();
       try {
         while (sampling) {
@@ -93,14 +97,14 @@ export async function measureOrderPlacement(
         statusCodes[code] = (statusCodes[code] ?? 0) + count;
     }
     // placements still in flight when the load stopped finish (or are compensated) before the books are read
-    await settled(db);
+    await settled(ordersDb);
     sampling = false;
     await sampler;
 
     const { rows: stockRows } = await db.query<{ stock: number }>('SELECT stock FROM catalog.products WHERE id = $1', [
       scarce,
     ]);
-    const { rows: orderRows } = await db.query<{ quantity: string | null }>(
+    const { rows: orderRows } = await ordersDb.query<{ quantity: string | null }>(
       `SELECT sum(i.quantity) AS quantity FROM orders.order_items i JOIN orders.orders o ON o.id = i.order_id
        WHERE i.product_id = $1 AND o.status = 'confirmed'`,
       [scarce],
@@ -143,10 +147,11 @@ export async function measureOrderPlacement(
     };
   } finally {
     await db.end();
+    await ordersDb.end();
   }
 }
 
-/** A product of the benchmark's own, straight into the catalog's table of this run's fresh database. */
+/** A product of the benchmark's own, straight into the catalog's table of this run's database. */
 async function insertProduct(db: pg.Client, sku: string, stock: number): Promise<string> {
   const id = randomUUID();
   await db.query(

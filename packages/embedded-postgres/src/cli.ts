@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 
 const usage = `usage: embedded-postgres [--data-dir DIR] [--port PORT] [--host HOST]
-  --data-dir  where the database lives (default: in memory, gone when stopped)
+  --data-dir  where the database lives (default: a throwaway cluster, removed when stopped)
   --port      TCP port (default 5432; 0 picks a free one)
   --host      interface to listen on (default 127.0.0.1)`;
 

@@ -1,5 +1,5 @@
-// Guards a PGlite data directory against a second embedded server opening it at the same time (PGlite itself does
-// not: two writers would corrupt it), and takes over the lock of a run that crashed or was killed.
+// Guards the embedded server's directory against a second owner (another launcher on the same DATA_DIR), and takes
+// over the lock of a run that crashed or was killed, whose server is then stopped if it still runs.
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 

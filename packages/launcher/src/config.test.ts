@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       dataDir: join(repoRoot, '.data'),
       databaseUrl: undefined,
       embeddedPostgresPort: 54329,
+      gatewayHost: undefined,
       stopTimeoutMs: 15_000,
       colorAllowed: true,
       environment: { PATH: '/bin' },
@@ -25,16 +26,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: '', EMBEDDED_POSTGRES_PORT: '' }).databaseUrl).toBeUndefined();
   });
 
-  it('takes DATABASE_URL, EMBEDDED_POSTGRES_PORT, SHUTDOWN_TIMEOUT_MS and NO_COLOR', () => {
+  it('takes DATABASE_URL, EMBEDDED_POSTGRES_PORT, GATEWAY_HOST, SHUTDOWN_TIMEOUT_MS and NO_COLOR', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgresql://u:p@db:5432/app',
       EMBEDDED_POSTGRES_PORT: '6000',
+      GATEWAY_HOST: '0.0.0.0',
       SHUTDOWN_TIMEOUT_MS: '2000',
       NO_COLOR: '1',
     });
     expect(config).toMatchObject({
       databaseUrl: 'postgresql://u:p@db:5432/app',
       embeddedPostgresPort: 6000,
+      gatewayHost: '0.0.0.0',
       stopTimeoutMs: 7_000,
       colorAllowed: false,
     });

@@ -8,6 +8,8 @@ export interface LauncherConfig {
   /** Set: no embedded server, every service uses this PostgreSQL. */
   databaseUrl: string | undefined;
   embeddedPostgresPort: number;
+  /** Set: the gateway listens on this interface (0.0.0.0: reachable from the network); the others stay on HOST. */
+  gatewayHost: string | undefined;
   /** How long a service gets after SIGTERM before SIGKILL: its own SHUTDOWN_TIMEOUT_MS plus a margin. */
   stopTimeoutMs: number;
   /** False when NO_COLOR is set (https://no-color.org); colours are used only on a TTY anyway. */
@@ -57,6 +59,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     databaseUrl,
     embeddedPostgresPort: integer(env, 'EMBEDDED_POSTGRES_PORT', 54329, 1, 65535),
+    gatewayHost: nonEmpty(env.GATEWAY_HOST),
     stopTimeoutMs: shutdownTimeoutMs + 5_000,
     colorAllowed: nonEmpty(env.NO_COLOR) === undefined,
     environment: { ...env },

@@ -41,6 +41,7 @@ try {
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
     embeddedPostgresPort: config.embeddedPostgresPort,
+    gatewayHost: config.gatewayHost,
     stopTimeoutMs: config.stopTimeoutMs,
     color: Boolean(process.stdout.isTTY) && config.colorAllowed,
     ...(process.stdout.isTTY ? { formatLine: prettyLogLines(config.colorAllowed) } : {}),

@@ -2,7 +2,7 @@
 // supervised child process, ready when every readiness URL answers 200. `main.ts` and end-to-end tests use it.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type EmbeddedPostgres, startEmbeddedPostgres } from '@platform/embedded-postgres';
+import { DATABASE_PROCESS, type EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database.js';
 import { formatPrefix } from './line-prefixer.js';
 import { waitUntilReady } from './readiness.js';
 import { repoRoot as defaultRepoRoot } from './repo-root.js';
@@ -38,6 +38,11 @@ export interface StartPlatformOptions {
   databaseUrl?: string;
   /** Port of the embedded server (default 0: any free port; main.ts passes EMBEDDED_POSTGRES_PORT). */
   embeddedPostgresPort?: number;
+  /**
+   * The interface the public service (the gateway) listens on, e.g. 0.0.0.0 to reach it from the network; the
+   * others keep HOST (loopback unless set). Default: the gateway keeps HOST too. main.ts passes GATEWAY_HOST.
+   */
+  gatewayHost?: string;
   /** Aborting during start-up stops everything started so far and rejects. */
   signal?: AbortSignal;
   /** The service table (default: SERVICES from services.ts); tests pass their own. */
@@ -54,20 +59,30 @@ export interface StartPlatformOptions {
   sourceMaps?: boolean;
 }
 
+/**
+ * The methods taking a name accept a service of the table or, when the platform runs the embedded server, `postgres`:
+ * it is supervised like a service (restarted when it dies, ready once it answers queries).
+ */
 export interface Platform {
   /** http://127.0.0.1:8080 */
   readonly gatewayUrl: string;
-  /** What the services were given: the embedded server's URL or the DATABASE_URL passed in. */
+  /** The embedded server's superuser URL, or the DATABASE_URL passed in. */
   readonly databaseUrl: string;
+  /** The DATABASE_URL each service got: with the embedded server, its own role and database; else databaseUrl. */
+  readonly databaseUrls: Readonly<Record<string, string>>;
   /** SIGTERM to every service, wait (SIGKILL after the deadline), then stop the embedded server. force: SIGKILL now. */
   stop(options?: { force?: boolean }): Promise<void>;
-  /** Signals one service and resolves once it exited; the supervisor restarts it with backoff. */
+  /** Signals one process and resolves once it exited; the supervisor restarts it with backoff. */
   kill(name: string, signal: NodeJS.Signals): Promise<void>;
-  /** Stops one service gracefully, starts it again, and resolves once it is ready. */
+  /** Stops one process gracefully, starts it again, and resolves once it is ready. */
   restart(name: string): Promise<void>;
-  /** Resolves once the service's readiness URL answers 200 (rejects after readyTimeoutMs). */
+  /** Stops one process gracefully and keeps it stopped (an outage, in a failure test) until startService. */
+  stopService(name: string): Promise<void>;
+  /** Starts a process stopped by stopService and resolves once it is ready. */
+  startService(name: string): Promise<void>;
+  /** Resolves once the process is ready again (readiness URL 200, or the database answering; rejects after readyTimeoutMs). */
   waitReady(name: string): Promise<void>;
-  /** The process id of a service while it runs, e.g. to pause it with SIGSTOP in a failure test. */
+  /** The process id while it runs, e.g. to pause it with SIGSTOP in a failure test. */
   pid(name: string): number | undefined;
 }
 
@@ -75,7 +90,7 @@ export interface Platform {
 export function serviceEnvironment(
   definition: ServiceDefinition,
   inherited: Record<string, string | undefined>,
-  context: { databaseUrl: string; dataDir: string },
+  context: { databaseUrl: string; dataDir: string; gatewayHost?: string | undefined },
 ): Record<string, string | undefined> {
   // a secret the environment already gives (the variable itself or its _FILE) is the operator's choice
   const secrets = Object.entries(definition.secretFiles ?? {})
@@ -86,6 +101,7 @@ export function serviceEnvironment(
     ...(definition.usesDatabase ? { DATABASE_URL: context.databaseUrl } : {}),
     ...(definition.usesDataDir ? { DATA_DIR: context.dataDir } : {}),
     ...Object.fromEntries(secrets),
+    ...(definition.public && context.gatewayHost ? { HOST: context.gatewayHost } : {}),
     OTEL_SERVICE_NAME: inherited.OTEL_SERVICE_NAME || definition.name,
     ...definition.env,
   };
@@ -130,25 +146,36 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
   const say = (name: string, message: string) => logSink(prefixOf(name) + message);
   const log = (message: string) => say('launcher', message);
 
-  let embedded: EmbeddedPostgres | undefined;
+  let database: EmbeddedDatabase | undefined;
   const supervisors = new Map<string, Supervisor>();
   const stopAll = async (force: boolean) => {
     await Promise.all([...supervisors.values()].map((s) => s.stop(force ? 0 : stopTimeoutMs)));
-    await embedded?.stop();
+    // even when forced, a moment for a clean shutdown: it takes well under a second
+    await database?.stop(force ? 5_000 : stopTimeoutMs);
   };
 
-  let databaseUrl = options.databaseUrl ?? (env.DATABASE_URL || undefined);
+  const given = options.databaseUrl ?? (env.DATABASE_URL || undefined);
+  let databaseUrl = given ?? '';
+  let databaseUrls: Record<string, string> = {};
   try {
     signal?.throwIfAborted();
-    if (databaseUrl === undefined) {
-      embedded = await startEmbeddedPostgres({
-        dataDir: join(dataDir, 'postgres'),
+    const databaseUsers = definitions.filter((d) => d.usesDatabase).map((d) => d.name);
+    if (given === undefined) {
+      database = await startEmbeddedDatabase({
+        dir: join(dataDir, 'postgres'),
         port: embeddedPostgresPort,
-        logger: { info: (m) => say('postgres', m), warn: (m) => say('postgres', m) },
+        services: databaseUsers,
+        readyTimeoutMs,
+        ...(signal ? { signal } : {}),
+        say: (line) => say(DATABASE_PROCESS, line),
+        log,
+        ...(options.backoff ? { backoff: options.backoff } : {}),
       });
-      databaseUrl = embedded.url;
+      databaseUrl = database.adminUrl;
+      databaseUrls = { ...database.serviceUrls };
     } else {
       log('DATABASE_URL is set: no embedded PostgreSQL, every service uses it');
+      databaseUrls = Object.fromEntries(databaseUsers.map((name) => [name, given]));
     }
     signal?.throwIfAborted();
     if (definitions.some((definition) => definition.secretFiles)) await ensureServiceSecrets(dataDir, SERVICE_CLIENTS);
@@ -159,9 +186,15 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
         command: process.execPath,
         args: [...(options.sourceMaps === false ? [] : ['--enable-source-maps']), resolve(repoRoot, definition.entry)],
         cwd: repoRoot,
-        env: serviceEnvironment(definition, env, { databaseUrl, dataDir }),
+        env: serviceEnvironment(definition, env, {
+          databaseUrl: databaseUrls[definition.name] ?? '',
+          dataDir,
+          gatewayHost: options.gatewayHost,
+        }),
         onLine: (_stream, line) => say(definition.name, options.formatLine ? options.formatLine(line) : line),
         log,
+        // the channel closes when the launcher dies, however it dies: the service then shuts down by itself
+        ipc: true,
         ...(options.backoff ? { backoff: options.backoff } : {}),
       });
       supervisors.set(definition.name, supervisor);
@@ -178,8 +211,10 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
 
   // ends waits that outlive the platform (a restarted service being watched while everything stops)
   const lifetime = new AbortController();
-  // after the first readiness, say when a restarted service can serve again
-  for (const [name, supervisor] of supervisors) {
+  // after the first readiness, say when a restarted process can serve again
+  const supervised = new Map(supervisors);
+  if (database) supervised.set(DATABASE_PROCESS, database.supervisor);
+  for (const [name, supervisor] of supervised) {
     supervisor.on('spawn', () => {
       waitReady(name).then(
         () => log(`${name} ready again after restart`),
@@ -191,26 +226,27 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
   const includesGateway = names.includes('gateway');
   log(
     includesGateway
-      ? `Platform ready: ${gatewayUrl.replace('127.0.0.1', 'localhost')} (gateway)`
+      ? `Platform ready: ${gatewayUrl.replace('127.0.0.1', 'localhost')} (gateway${options.gatewayHost ? `, listening on ${options.gatewayHost}` : ''})`
       : `Platform ready: ${names.join(', ')}`,
   );
 
   const supervisorOf = (name: string) => {
-    const supervisor = supervisors.get(name);
-    if (!supervisor) throw new Error(`service ${name} is not running in this platform`);
+    const supervisor = supervised.get(name);
+    if (!supervisor) throw new Error(`${name} is not running in this platform`);
     return supervisor;
   };
-  const definitionOf = (name: string) => definitions.find((d) => d.name === name)!;
   function waitReady(name: string): Promise<void> {
     supervisorOf(name);
-    return waitUntilReady(definitionOf(name).readyUrl, { timeoutMs: readyTimeoutMs, signal: lifetime.signal });
+    const wait = { timeoutMs: readyTimeoutMs, signal: lifetime.signal };
+    if (name === DATABASE_PROCESS && database) return database.waitReady(wait);
+    return waitUntilReady(definitions.find((d) => d.name === name)!.readyUrl, wait);
   }
 
   let stopping: Promise<void> | undefined;
-  const finalDatabaseUrl = databaseUrl;
   return {
     gatewayUrl,
-    databaseUrl: finalDatabaseUrl,
+    databaseUrl,
+    databaseUrls,
     stop({ force = false } = {}) {
       lifetime.abort(new Error('platform stopped'));
       if (force) {
@@ -231,6 +267,11 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
       const supervisor = supervisorOf(name);
       await supervisor.stop(stopTimeoutMs);
       supervisor.start();
+      await waitReady(name);
+    },
+    stopService: (name) => supervisorOf(name).stop(stopTimeoutMs),
+    async startService(name) {
+      supervisorOf(name).start();
       await waitReady(name);
     },
     waitReady,

@@ -57,6 +57,15 @@ describe('serviceEnvironment', () => {
     );
   });
 
+  it('moves only the gateway to GATEWAY_HOST; the others keep the inherited HOST', () => {
+    const context = { databaseUrl: 'postgres://x', dataDir: '/d', gatewayHost: '0.0.0.0' };
+    const hosts = Object.fromEntries(
+      SERVICES.map((s) => [s.name, serviceEnvironment(s, { HOST: '127.0.0.1' }, context).HOST]),
+    );
+    expect(hosts).toEqual({ auth: '127.0.0.1', catalog: '127.0.0.1', orders: '127.0.0.1', gateway: '0.0.0.0' });
+    expect(serviceEnvironment(SERVICES.at(-1)!, {}, { databaseUrl: '', dataDir: '/d' }).HOST).toBeUndefined();
+  });
+
   it('lets the table port win over an inherited PORT', () => {
     const env = serviceEnvironment(auth, { PORT: '3000' }, { databaseUrl: 'postgres://x', dataDir: '/d' });
     expect(env.PORT).toBe('8081');

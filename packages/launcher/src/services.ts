@@ -14,6 +14,8 @@ export interface ServiceDefinition {
   usesDataDir?: boolean;
   /** Variables that name a file of DATA_DIR/secrets (service-secrets.ts), e.g. `OAUTH_CLIENTS_FILE`. */
   secretFiles?: Record<string, string>;
+  /** The platform's entry for clients: listens on the launcher's GATEWAY_HOST when set (the others stay on HOST). */
+  public?: boolean;
   /**
    * Set over the inherited environment: the service's own ports and where it finds the others, so that a stray
    * `PORT` in the shell cannot move it (or every service onto one port) away from where the others look for it.
@@ -94,6 +96,7 @@ export function servicesFor(ports: PlatformPorts): ServiceDefinition[] {
       name: 'gateway',
       entry: 'services/gateway/dist/main.js',
       readyUrl: readyz(ports.gateway),
+      public: true,
       env: {
         PORT: String(ports.gateway),
         AUTH_URL: `http://${local(ports.auth)}`,

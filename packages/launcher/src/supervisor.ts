@@ -23,6 +23,16 @@ export interface SupervisorOptions {
   /** The supervisor's own messages (exits, restarts, kills). */
   log: (message: string) => void;
   backoff?: Partial<Backoff>;
+  /** What stop() sends first (default SIGTERM; PostgreSQL wants SIGINT, its fast shutdown). */
+  stopSignal?: NodeJS.Signals;
+  /** Run the child as this user (a root launcher runs PostgreSQL as its own user). */
+  uid?: number;
+  gid?: number;
+  /**
+   * Give the child an IPC channel (Node children only). It closes however this process ends, even by SIGKILL, which
+   * tells the child its supervisor is gone (service-kit's Lifecycle then shuts it down).
+   */
+  ipc?: boolean;
 }
 
 export interface ExitInfo {
@@ -74,13 +84,14 @@ export class Supervisor extends EventEmitter<{ spawn: [pid: number]; exit: [Exit
   }
 
   private spawnChild(): void {
-    const { command, args, cwd, env, onLine } = this.options;
+    const { command, args, cwd, env, onLine, uid, gid, ipc = false } = this.options;
     const child = spawn(command, args, {
       cwd,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
       // own process group: a Ctrl-C in the terminal reaches only the launcher, which then stops children in order
       detached: process.platform !== 'win32',
+      ...(uid !== undefined ? { uid, gid } : {}),
     });
     this.child = child;
     this.startedAt = Date.now();
@@ -135,8 +146,8 @@ export class Supervisor extends EventEmitter<{ spawn: [pid: number]; exit: [Exit
   }
 
   /**
-   * Stops for good (no restart): SIGTERM, then SIGKILL once graceMs have passed. graceMs 0 kills at once.
-   * Resolves when the child has exited.
+   * Stops for good (no restart): SIGTERM (or the stopSignal given), then SIGKILL once graceMs have passed. graceMs 0
+   * kills at once. Resolves when the child has exited.
    */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
@@ -148,7 +159,7 @@ export class Supervisor extends EventEmitter<{ spawn: [pid: number]; exit: [Exit
     if (!child) return;
     const exited = this.exited;
     if (graceMs > 0) {
-      child.kill('SIGTERM');
+      child.kill(this.options.stopSignal ?? 'SIGTERM');
       let timer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([
         exited.then(() => false),

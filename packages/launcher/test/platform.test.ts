@@ -1,9 +1,10 @@
 // startPlatform with fixture services: environment handed to each, readiness, kill -9 recovery, restart, and the
 // stop sequence (services first, then the embedded PostgreSQL).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Platform, type StartPlatformOptions, startPlatform } from '../src/platform.js';
 import { NotReadyError } from '../src/readiness.js';
@@ -20,6 +21,8 @@ afterEach(async () => {
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'launcher-'));
+  // as root the embedded server runs as user postgres, which must be able to enter it (mkdtemp makes it 0700)
+  chmodSync(dir, 0o755);
   dirs.push(dir);
   return dir;
 }
@@ -39,6 +42,16 @@ const urlOf = (definition: ServiceDefinition, path: string) => definition.readyU
 const portOf = (url: string) => Number(new URL(url).port);
 async function getJson<T>(url: string): Promise<T> {
   return (await (await fetch(url)).json()) as T;
+}
+
+async function query(url: string, sql: string): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
 }
 
 async function start(options: Omit<StartPlatformOptions, 'repoRoot'>) {
@@ -64,14 +77,18 @@ describe('startPlatform', () => {
     expect(lines).toContain('launcher | Platform ready: alpha, beta');
     expect(lines).toContain(`alpha    | listening on ${portOf(alpha.readyUrl)}`);
     expect(lines).toContain('beta     | a line on stderr');
-    expect(lines.some((l) => l.startsWith('postgres | embedded postgres listening on'))).toBe(true);
+    expect(lines.some((l) => /^postgres \| embedded PostgreSQL 15\.\S+ ready on port \d+/.test(l))).toBe(true);
 
-    expect(platform.databaseUrl).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
+    expect(platform.databaseUrl).toMatch(/^postgres:\/\/postgres:[\w-]+@127\.0\.0\.1:\d+\/postgres$/);
     expect(await isListening(portOf(platform.databaseUrl))).toBe(true);
     expect(existsSync(join(dataDir, 'postgres', 'embedded-postgres.lock'))).toBe(true);
+    // a role and a database of its own for the service that uses one, none for the other
+    expect(platform.databaseUrls).toEqual({
+      alpha: expect.stringMatching(/^postgres:\/\/alpha:[\w-]+@127\.0\.0\.1:\d+\/alpha$/),
+    });
     const alphaEnv = await getJson<Record<string, string>>(urlOf(alpha, '/env'));
     expect(alphaEnv).toMatchObject({
-      DATABASE_URL: platform.databaseUrl,
+      DATABASE_URL: platform.databaseUrls.alpha,
       DATA_DIR: dataDir,
       OTEL_SERVICE_NAME: 'alpha',
       FROM_SHELL: 'passed on',
@@ -104,7 +121,36 @@ describe('startPlatform', () => {
     }
     // the embedded server shut down cleanly and released its directory
     expect(existsSync(join(dataDir, 'postgres', 'embedded-postgres.lock'))).toBe(false);
-    expect(lines.indexOf('postgres | embedded postgres stopped')).toBeGreaterThan(lines.lastIndexOf('beta     | bye'));
+    const shutDown = lines.findIndex((l) => /^postgres \| .*database system is shut down/.test(l));
+    expect(shutDown).toBeGreaterThan(lines.lastIndexOf('beta     | bye'));
+  });
+
+  it('supervises the embedded PostgreSQL like a service: restarted when killed, kept down only when asked', async () => {
+    const alpha = await fixtureService('alpha', { usesDatabase: true });
+    const lines: string[] = [];
+    const platform = await start({
+      env: { PATH: process.env.PATH },
+      dataDir: tempDir(),
+      table: [alpha],
+      logSink: (line) => lines.push(line),
+      backoff: { initialMs: 50 },
+    });
+    const url = platform.databaseUrls.alpha!;
+    await query(url, 'CREATE TABLE public.kept (n int); INSERT INTO public.kept VALUES (1)');
+
+    const firstPid = platform.pid('postgres');
+    await platform.kill('postgres', 'SIGKILL');
+    await platform.waitReady('postgres');
+    expect(platform.pid('postgres')).not.toBe(firstPid);
+    expect(lines).toContain('launcher | postgres exited unexpectedly (signal SIGKILL); restarting in 50 ms');
+    expect(await query(url, 'SELECT n FROM public.kept')).toEqual([{ n: 1 }]);
+
+    await platform.stopService('postgres');
+    expect(await isListening(portOf(url))).toBe(false);
+    expect(platform.pid('postgres')).toBeUndefined();
+    await platform.startService('postgres');
+    expect(await query(url, 'SELECT n FROM public.kept')).toEqual([{ n: 1 }]);
+    await platform.stop();
   });
 
   it('starts no embedded server when DATABASE_URL is set and hands that URL to every database user', async () => {
@@ -118,6 +164,7 @@ describe('startPlatform', () => {
       logSink: (line) => lines.push(line),
     });
     expect(platform.databaseUrl).toBe(given);
+    expect(platform.databaseUrls).toEqual({ alpha: given });
     expect(await getJson<Record<string, string>>(urlOf(alpha, '/env'))).toMatchObject({
       DATABASE_URL: given,
       OTEL_SERVICE_NAME: 'chosen',

@@ -30,7 +30,8 @@ function optionalList(words: string[]) {
 
 /** Variables every service accepts; a service spreads these into its own schema. */
 export const baseConfigProperties = {
-  HOST: Type.String({ default: '0.0.0.0', minLength: 1 }),
+  /** Loopback unless told otherwise: a process on a laptop is not reachable from the network by accident. */
+  HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
   LOG_LEVEL: Type.Unsafe<'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'>({
     ...logLevel,
     default: 'info',

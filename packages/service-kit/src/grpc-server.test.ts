@@ -8,7 +8,7 @@ import {
 } from '@grpc/grpc-js';
 import { healthV1 } from '@platform/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clientMetricsInterceptor } from './grpc-client.js';
+import { clientChannelOptions, clientMetricsInterceptor } from './grpc-client.js';
 import { createGrpcServer, type GrpcServer, GrpcStatusError } from './grpc-server.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -127,5 +127,44 @@ describe('createGrpcServer', () => {
     client.close();
     server = undefined;
     expect(seen).toEqual([ServingStatus.SERVING, ServingStatus.NOT_SERVING]);
+  });
+
+  it('spreads a client channel over every replica of its target and fails no call while one drains', async () => {
+    const metrics = createMetrics('test');
+    const served: string[] = [];
+    const replica = (name: string) =>
+      start(metrics, (call, callback) => {
+        served.push(name);
+        callback(null, { text: call.request.text });
+      });
+    const [a, b] = await Promise.all([replica('a'), replica('b')]);
+    // what compose's DNS gives for a scaled service: one address per replica
+    const client = new EchoClient(`ipv4:${a.address},${b.address}`, credentials.createInsecure(), clientChannelOptions);
+    const echo = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        client.echo!({ text }, { deadline: Date.now() + 5_000 }, (error: Error | null, response: { text: string }) =>
+          error ? reject(error) : resolve(response.text),
+        );
+      });
+    try {
+      for (let i = 0; i < 20; i++) await echo(`warm ${i}`);
+      expect(new Set(served)).toEqual(new Set(['a', 'b']));
+
+      // replica a drains and goes while calls keep coming: every one is answered, by b once a is gone
+      served.length = 0;
+      const calls: Promise<string>[] = [];
+      const draining = a.server.shutdown(2_000);
+      for (let i = 0; i < 40; i++) {
+        calls.push(echo(`call ${i}`));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await draining;
+      const answers = await Promise.allSettled(calls);
+      expect(answers.filter((answer) => answer.status === 'rejected')).toEqual([]);
+      expect(served.at(-1)).toBe('b');
+    } finally {
+      client.close();
+      await Promise.all([a.server.shutdown(100), b.server.shutdown(100)]);
+    }
   });
 });

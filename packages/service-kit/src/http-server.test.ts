@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
+import pg from 'pg';
 import Type from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, type HttpServer, type HttpTimeouts } from './http-server.js';
@@ -34,6 +35,15 @@ function build(readiness = new Readiness(), timeouts: Partial<HttpTimeouts> = {}
   });
   app.get('/boom', async () => {
     throw new Error('secret internals at /srv/app.js:12');
+  });
+  app.get('/stored', async () => {
+    // a database that is not there: nothing listens on port 1
+    const pool = new pg.Pool({ connectionString: 'postgres://app@127.0.0.1:1/app', connectionTimeoutMillis: 2_000 });
+    try {
+      return (await pool.query('SELECT 1')).rows;
+    } finally {
+      await pool.end();
+    }
   });
   return { app, lines };
 }
@@ -97,6 +107,16 @@ describe('createHttpServer', () => {
     expect(boom.body).not.toContain('secret');
     expect(boom.body).not.toContain('/srv/app.js');
     expect(lines.some((line) => line.msg === 'request failed')).toBe(true);
+  });
+
+  it('answers 503 with Retry-After, not 500, when a route cannot reach its database', async () => {
+    ({ app } = build());
+    const response = await app.inject({ method: 'GET', url: '/stored' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json()).toMatchObject({ status: 503, title: 'Service Unavailable' });
+    expect(response.body).not.toContain('127.0.0.1');
   });
 
   it('logs one line per request with its request id, and none for probes', async () => {

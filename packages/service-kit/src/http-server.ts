@@ -22,6 +22,7 @@ import { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.j
 import type { Readiness } from './readiness.js';
 import { applySecurityHeaders } from './security-headers.js';
 import { serviceVersion } from './service-version.js';
+import { isStorageUnavailable, storageUnavailableProblem } from './storage-unavailable.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -171,9 +172,13 @@ export function createHttpServer({
   return app as unknown as HttpServer;
 }
 
-/** Maps anything thrown in a route to a problem; only HttpProblem and fastify's own 4xx errors keep their text. */
+/**
+ * Maps anything thrown in a route to a problem; only HttpProblem and fastify's own 4xx errors keep their text. A
+ * database outage is a 503 with Retry-After in every service, whatever route it reached.
+ */
 export function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
+  if (isStorageUnavailable(error)) return storageUnavailableProblem();
   const fastifyError = error as Partial<FastifyError> & { validation?: unknown };
   const status = fastifyError.statusCode ?? 500;
   if (fastifyError.validation) {

@@ -1,7 +1,8 @@
 // @platform/service-kit: what every service of the platform shares.
 export { type BaseConfig, baseConfigProperties, ConfigError, loadConfig, loadConfigOrExit } from './config.js';
 export { createPool, inTransaction, type Pool, type PoolClient, type PoolOptions, pingDatabase } from './database.js';
-export { clientChannelOptions, clientMetricsInterceptor } from './grpc-client.js';
+export { exitOnFatalErrors, type FatalErrorOptions } from './fatal-errors.js';
+export { clientChannelOptions, clientMetricsInterceptor, clientServiceConfig } from './grpc-client.js';
 export {
   createGrpcServer,
   type GrpcServer,
@@ -28,5 +29,6 @@ export { type MigrateOptions, type Migration, migrate } from './migrations.js';
 export { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemBody, problemSchema } from './problem.js';
 export { Readiness, type ReadinessCheck, type ReadinessCheckOptions, type ReadinessReport } from './readiness.js';
 export { DEFAULT_CACHE_CONTROL, SECURITY_HEADERS } from './security-headers.js';
+export { isStorageUnavailable, STORAGE_RETRY_AFTER_SECONDS, storageUnavailableProblem } from './storage-unavailable.js';
 export { startTelemetry, type Telemetry } from './telemetry.js';
 export { trustedProxies } from './trusted-proxies.js';

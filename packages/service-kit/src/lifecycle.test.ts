@@ -1,5 +1,10 @@
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createHttpServer } from './http-server.js';
 import { Lifecycle } from './lifecycle.js';
@@ -95,5 +100,38 @@ describe('Lifecycle', () => {
     expect(exits).toEqual([1]);
     finish();
     await done;
+  });
+
+  it('shuts down when the supervisor that started it over an IPC channel goes away', async () => {
+    const here = (file: string) => JSON.stringify(fileURLToPath(new URL(file, import.meta.url)));
+    const dir = mkdtempSync(join(tmpdir(), 'lifecycle-'));
+    const script = join(dir, 'service.mts');
+    writeFileSync(
+      script,
+      `import { Lifecycle } from ${here('./lifecycle.ts')};
+      import { createLogger } from ${here('./logger.ts')};
+      import { Readiness } from ${here('./readiness.ts')};
+      const logger = createLogger({ service: 'test', level: 'info' });
+      const server = setInterval(() => {}, 1_000); // a listening server would keep the process alive
+      new Lifecycle({ logger, readiness: new Readiness(), timeoutMs: 5_000 })
+        .handleSignals()
+        .onShutdown('server', () => clearInterval(server));
+      process.send?.('started');`,
+    );
+    try {
+      const child = fork(script, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+      let output = '';
+      child.stdout?.on('data', (chunk) => {
+        output += chunk;
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      await new Promise((resolve) => child.once('message', resolve));
+      // what a supervisor killed with SIGKILL leaves behind: the channel closes
+      child.disconnect();
+      expect(await exited).toBe(0);
+      expect(output).toMatch(/"reason":"supervisor gone"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -31,7 +31,11 @@ export class Lifecycle {
     return this;
   }
 
-  /** Installs the signal handlers (main.ts only: tests call shutdown() directly). */
+  /**
+   * Installs the signal handlers (main.ts only: tests call shutdown() directly). A process started by a supervisor
+   * over an IPC channel (the launcher does) also shuts down when that channel closes: its supervisor is gone, even
+   * if killed with SIGKILL, and an orphan would hold the platform's ports against the next start.
+   */
   handleSignals(signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): this {
     for (const signal of signals) {
       process.on(signal, () => {
@@ -42,6 +46,11 @@ export class Lifecycle {
         }
         void this.shutdown(signal);
       });
+    }
+    if (process.channel) {
+      // the channel alone must not keep the process alive
+      process.channel.unref();
+      process.once('disconnect', () => void this.shutdown('supervisor gone'));
     }
     return this;
   }

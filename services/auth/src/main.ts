@@ -6,9 +6,10 @@ import { readConfig } from './config.js';
 
 const config = readConfig();
 const telemetry = await startTelemetry('auth', config);
-const { createLogger, Lifecycle } = await import('@platform/service-kit');
+const { createLogger, exitOnFatalErrors, Lifecycle } = await import('@platform/service-kit');
 const { buildApp } = await import('./app.js');
 const logger = createLogger({ service: 'auth', level: config.LOG_LEVEL });
+exitOnFatalErrors(logger);
 
 try {
   const app = await buildApp(config, { logger });

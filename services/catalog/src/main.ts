@@ -6,10 +6,11 @@ import { readConfig } from './config.js';
 
 const config = readConfig();
 const telemetry = await startTelemetry('catalog', config);
-const { createLogger, Lifecycle } = await import('@platform/service-kit');
+const { createLogger, exitOnFatalErrors, Lifecycle } = await import('@platform/service-kit');
 // imported after telemetry starts, so grpc, http and pg are instrumented
 const { buildApp } = await import('./app.js');
 const logger = createLogger({ service: 'catalog', level: config.LOG_LEVEL });
+exitOnFatalErrors(logger);
 
 let app: Awaited<ReturnType<typeof buildApp>>;
 try {

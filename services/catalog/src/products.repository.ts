@@ -1,7 +1,7 @@
 // Storage of products and stock reservations in the `catalog` schema: the only module that runs SQL. Every
 // stock change happens in one transaction that locks product rows in id order (after any reservation rows it
 // needs), so concurrent reservations, confirmations, releases and expiries neither oversell nor deadlock.
-import { inTransaction, type Pool, type PoolClient } from '@platform/service-kit';
+import { inTransaction, isStorageUnavailable, type Pool, type PoolClient } from '@platform/service-kit';
 import { StorageUnavailableError } from './products.errors.js';
 
 export interface Product {
@@ -318,7 +318,7 @@ export class ProductsRepository {
     try {
       return await operation();
     } catch (error) {
-      if (isUnavailable(error)) throw new StorageUnavailableError('database unavailable', { cause: error });
+      if (isStorageUnavailable(error)) throw new StorageUnavailableError('database unavailable', { cause: error });
       throw error;
     }
   }
@@ -373,26 +373,5 @@ async function restock(client: PoolClient, reservationIds: readonly string[]): P
      FROM unnest($1::uuid[], $2::int[]) AS back (product_id, quantity)
      WHERE product.id = back.product_id`,
     [productIds, rows.map((row) => Number(row.quantity))],
-  );
-}
-
-// SQLSTATE classes 08 (connection exception), 53 (insufficient resources), 57P0x (server shutting down) and
-// statement timeouts, plus socket errors and pg's own pool/connect timeouts
-const UNAVAILABLE_CODES = /^(08|53|57P0|57014)/;
-const UNAVAILABLE_SYSCALL_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'EPIPE',
-]);
-
-function isUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (UNAVAILABLE_CODES.test(code) || UNAVAILABLE_SYSCALL_CODES.has(code))) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
-    error.message,
   );
 }

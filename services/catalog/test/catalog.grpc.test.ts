@@ -1,4 +1,4 @@
-// CatalogService over real grpc-js clients against the built app, on the embedded PGlite server and (when
+// CatalogService over real grpc-js clients against the built app, on the embedded PostgreSQL and (when
 // TEST_DATABASE_URL is set) a real PostgreSQL: reads, the status codes of catalog.proto, who may change stock, and
 // stock holds, confirmations and releases.
 import { randomUUID } from 'node:crypto';

@@ -9,7 +9,13 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import { catalogV1, ordersV1 } from '@platform/contracts';
-import { clientChannelOptions, clientMetricsInterceptor, type Metrics, REQUEST_ID_HEADER } from '@platform/service-kit';
+import {
+  clientChannelOptions,
+  clientMetricsInterceptor,
+  clientServiceConfig,
+  type Metrics,
+  REQUEST_ID_HEADER,
+} from '@platform/service-kit';
 import { isServiceError, problemFromGrpc } from './grpc-status.js';
 
 /** Who a call is made for: passed on as metadata so the service can check the token and log the request id. */
@@ -59,20 +65,19 @@ export interface GrpcClientsOptions {
  * attempt took effect (a client may retry PlaceOrder itself with an Idempotency-Key).
  */
 function serviceConfig(service: string, readMethods: string[]): string {
-  return JSON.stringify({
-    methodConfig: [
-      {
-        name: readMethods.map((method) => ({ service, method })),
-        retryPolicy: {
-          maxAttempts: 3,
-          initialBackoff: '0.05s',
-          maxBackoff: '0.25s',
-          backoffMultiplier: 2,
-          retryableStatusCodes: ['UNAVAILABLE'],
-        },
+  // service-kit's config (round_robin over the replicas) with the retry of reads
+  return clientServiceConfig([
+    {
+      name: readMethods.map((method) => ({ service, method })),
+      retryPolicy: {
+        maxAttempts: 3,
+        initialBackoff: '0.05s',
+        maxBackoff: '0.25s',
+        backoffMultiplier: 2,
+        retryableStatusCodes: ['UNAVAILABLE'],
       },
-    ],
-  });
+    },
+  ]);
 }
 
 export function createGrpcClients({

@@ -6,9 +6,10 @@ import { readConfig } from './config.js';
 
 const config = readConfig();
 const telemetry = await startTelemetry('gateway', config);
-const { createLogger, Lifecycle } = await import('@platform/service-kit');
+const { createLogger, exitOnFatalErrors, Lifecycle } = await import('@platform/service-kit');
 const { buildApp } = await import('./app.js');
 const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
+exitOnFatalErrors(logger);
 const app = await buildApp(config, { logger });
 const lifecycle = new Lifecycle({
   logger,

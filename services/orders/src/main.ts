@@ -5,9 +5,10 @@ import { readConfig } from './config.js';
 
 const config = readConfig();
 const telemetry = await startTelemetry('orders', config);
-const { createLogger, Lifecycle } = await import('@platform/service-kit');
+const { createLogger, exitOnFatalErrors, Lifecycle } = await import('@platform/service-kit');
 const { buildApp } = await import('./app.js'); // imported after telemetry so pg, grpc and http are instrumented
 const logger = createLogger({ service: 'orders', level: config.LOG_LEVEL });
+exitOnFatalErrors(logger);
 
 let app: Awaited<ReturnType<typeof buildApp>>;
 try {

@@ -3,7 +3,7 @@
 import { type handleUnaryCall, type ServerUnaryCall, status } from '@grpc/grpc-js';
 import { TokenError } from '@platform/auth-kit';
 import { ordersV1 } from '@platform/contracts';
-import { GrpcStatusError, type Logger } from '@platform/service-kit';
+import { GrpcStatusError, isStorageUnavailable, type Logger } from '@platform/service-kit';
 import type { CallerIdentity } from './caller-identity.js';
 import type { Caller, Order } from './order.js';
 import {
@@ -17,7 +17,6 @@ import {
   OrderNotFoundError,
   PlacementExpiredError,
 } from './orders.errors.js';
-import { isDatabaseUnavailable } from './orders.repository.js';
 import type { OrdersService } from './orders.service.js';
 
 export interface OrdersGrpcOptions {
@@ -80,7 +79,7 @@ export function toGrpcError(error: unknown, logger: Logger): GrpcStatusError {
   for (const [type, code] of STATUSES) {
     if (error instanceof type) return new GrpcStatusError(code, error.message);
   }
-  if (isDatabaseUnavailable(error)) {
+  if (isStorageUnavailable(error)) {
     logger.error({ err: error }, 'database unavailable');
     return new GrpcStatusError(status.UNAVAILABLE, 'The order store is unavailable; retry later');
   }

@@ -290,16 +290,3 @@ export function toOrder(stored: StoredOrder): Order {
     createdAt: stored.createdAt,
   };
 }
-
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
-
-/** True for errors meaning the database cannot be reached or is shutting down, as opposed to a bad statement. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    // class 08: connection exception; 57P01-57P03: the server is shutting down or not accepting connections yet
-    if (code.startsWith('08') || /^57P0[1-3]$/.test(code) || CONNECTION_ERRORS.has(code)) return true;
-  }
-  return /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
-}

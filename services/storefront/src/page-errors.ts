@@ -1,11 +1,11 @@
 // The one place where what goes wrong behind a page becomes what a person sees: a login wall becomes a redirect
 // to the login page, a rejected form or a problem from the gateway a readable page with the right status, and
 // anything unforeseen a plain apology (logged, never shown).
+import { isStorageUnavailable } from '@platform/service-kit';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FormRejected } from './csrf.js';
 import { GatewayProblem } from './gateway-client.js';
 import { messageFor } from './gateway-messages.js';
-import { isStorageUnavailable } from './sessions.repository.js';
 import { LoginRequired } from './signed-in-calls.js';
 
 /** A path of this site to come back to; anything else (another host, `//evil`, a backslash trick) is dropped. */

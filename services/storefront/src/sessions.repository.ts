@@ -79,18 +79,3 @@ export class SessionsRepository {
     );
   }
 }
-
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
-
-/** True when the database could not be reached or is not taking work: a 503, not a bug. */
-export function isStorageUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    // class 08: connection exception; 57P01-57P03: shutting down or not yet accepting; 53300: too many connections
-    if (code.startsWith('08') || /^57P0[1-3]$/.test(code) || code === '53300' || CONNECTION_ERRORS.has(code)) {
-      return true;
-    }
-  }
-  return /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
-}
