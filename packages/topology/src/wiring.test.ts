@@ -1,0 +1,45 @@
+import { expect, it } from 'vitest';
+import { CONTRACT_PORTS, portKey } from './ports.js';
+import type { ServiceEntry } from './service-entry.js';
+import { services } from './services.js';
+import { callEnv, listenEnv } from './wiring.js';
+
+const named = (name: string) => services.find((s) => s.name === name)! as ServiceEntry;
+
+it('keys every port of the contract by service and role', () => {
+  expect(CONTRACT_PORTS).toEqual({
+    gateway: 8080,
+    auth: 8081,
+    catalogGrpc: 50051,
+    catalogOps: 9101,
+    ordersGrpc: 50052,
+    ordersOps: 9102,
+    storefront: 8082,
+    loadgenOps: 9103,
+  });
+  expect(portKey('gift-cards', 'grpc')).toBe('giftCardsGrpc');
+});
+
+it('wires each service to what it calls, wherever the callee is found', () => {
+  const compose = (callee: ServiceEntry, role: 'http' | 'grpc' | 'ops') => `${callee.name}:${callee.ports[role]}`;
+  expect(callEnv(named('gateway'), services, compose)).toEqual({
+    AUTH_URL: 'http://auth:8081',
+    JWKS_URL: 'http://auth:8081/.well-known/jwks.json',
+    CATALOG_ADDR: 'catalog:50051',
+    ORDERS_ADDR: 'orders:50052',
+  });
+  expect(callEnv(named('orders'), services, compose)).toEqual({
+    CATALOG_ADDR: 'catalog:50051',
+    JWKS_URL: 'http://auth:8081/.well-known/jwks.json',
+    OAUTH_TOKEN_URL: 'http://auth:8081/oauth/token',
+  });
+  expect(callEnv(named('storefront'), services, compose)).toEqual({ GATEWAY_URL: 'http://gateway:8080' });
+  expect(callEnv(named('auth'), services, compose)).toEqual({});
+});
+
+it('sets the ports a service listens on with the variables of its kind', () => {
+  const port = (role: string) => 1000 + role.length;
+  expect(listenEnv(named('gateway'), port)).toEqual({ PORT: '1004' });
+  expect(listenEnv(named('catalog'), port)).toEqual({ GRPC_PORT: '1004', OPS_PORT: '1003' });
+  expect(listenEnv(named('loadgen'), port)).toEqual({ OPS_PORT: '1003' });
+});
