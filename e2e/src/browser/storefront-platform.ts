@@ -15,9 +15,6 @@ import {
 import { openTestDatabase } from '@platform/test-databases';
 import { PORT_OFFSET } from '../test-platform.js';
 
-/** The contract's storefront port (CONTRACT.md), moved like every other port of a test platform. */
-export const STOREFRONT_PORT = 8082;
-
 export interface Shop {
   /** e.g. http://127.0.0.1:18082 */
   readonly storefrontUrl: string;
@@ -46,25 +43,28 @@ export function remoteShopUrls(): { storefrontUrl: string; gatewayUrl: string } 
 
 /** The launcher's row for a storefront replica (replica 0 is `storefront`, the others `storefront-<n>`). */
 export function storefrontDefinition(ports: PlatformPorts, replica = 0): ServiceDefinition {
+  const row = servicesFor(ports).find((s) => s.name === 'storefront');
+  if (!row) throw new Error('the launcher runs no storefront');
+  if (replica === 0) return row;
   const port = storefrontPort(ports, replica);
   return {
-    name: replica === 0 ? 'storefront' : `storefront-${replica}`,
-    entry: 'services/storefront/dist/main.js',
+    ...row,
+    name: `storefront-${replica}`,
     readyUrl: `http://127.0.0.1:${port}/readyz`,
-    usesDatabase: true,
-    env: { PORT: String(port), GATEWAY_URL: `http://127.0.0.1:${ports.gateway}` },
+    url: `http://127.0.0.1:${port}`,
+    env: { ...row.env, PORT: String(port) },
   };
 }
 
-export const storefrontPort = (ports: PlatformPorts, replica = 0) =>
-  STOREFRONT_PORT + (ports.gateway - 8080) + replica * 10;
+export const storefrontPort = (ports: PlatformPorts, replica = 0) => ports.storefront + replica * 10;
 
 export async function startShop({ env = {}, extraReplicas = 0 }: ShopOptions = {}): Promise<Shop> {
   const remote = remoteShopUrls();
   if (remote) return { ...remote, platform: undefined, close: async () => {} };
 
   const ports = offsetPorts(PORT_OFFSET);
-  const replicas = Array.from({ length: extraReplicas + 1 }, (_, n) => storefrontDefinition(ports, n));
+  // the launcher runs the storefront like `npm start` does; more replicas are rows of their own
+  const replicas = Array.from({ length: extraReplicas }, (_, n) => storefrontDefinition(ports, n + 1));
   const dataDir = await mkdtemp(join(tmpdir(), 'platform-shop-'));
   // a real PostgreSQL when CI provides one (sessions, orders and stock under concurrency), else the embedded one
   const external = process.env.TEST_DATABASE_URL ? await openTestDatabase('postgres') : undefined;

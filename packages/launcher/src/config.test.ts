@@ -6,7 +6,7 @@ import { repoRoot } from './repo-root.js';
 
 describe('loadConfig', () => {
   it('defaults to .data in the repo, the embedded server on 54329 and a stop deadline above the services own', () => {
-    const config = loadConfig({ PATH: '/bin' }, '/somewhere');
+    const config = loadConfig({ PATH: '/bin' }, '/somewhere', []);
     expect(config).toEqual({
       dataDir: join(repoRoot, '.data'),
       databaseUrl: undefined,
@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       gatewayHost: undefined,
       stopTimeoutMs: 15_000,
       colorAllowed: true,
+      withLoad: false,
       environment: { PATH: '/bin' },
     });
     // repoRoot really is the monorepo root, from src/ (tests) as from dist/ (npm start)
@@ -41,6 +42,11 @@ describe('loadConfig', () => {
       stopTimeoutMs: 7_000,
       colorAllowed: false,
     });
+  });
+
+  it('runs the load generator only with --with-load, and refuses any other argument', () => {
+    expect(loadConfig({}, '/', ['--with-load']).withLoad).toBe(true);
+    expect(() => loadConfig({}, '/', ['--with-lod'])).toThrow(/^unknown argument --with-lod; usage: npm start/);
   });
 
   it('names the variable when a value is bad', () => {

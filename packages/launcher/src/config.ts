@@ -1,4 +1,5 @@
-// The launcher's own environment, read and validated once; services read theirs themselves from what it passes on.
+// The launcher's own environment and arguments, read and validated once; services read theirs themselves from what it
+// passes on.
 import { isAbsolute, join, resolve } from 'node:path';
 import { repoRoot } from './repo-root.js';
 
@@ -14,6 +15,8 @@ export interface LauncherConfig {
   stopTimeoutMs: number;
   /** False when NO_COLOR is set (https://no-color.org); colours are used only on a TTY anyway. */
   colorAllowed: boolean;
+  /** `--with-load`: the optional services (the load generator) run too. */
+  withLoad: boolean;
   /** The whole environment, passed on to every service (CONTRACT). */
   environment: Record<string, string | undefined>;
 }
@@ -36,7 +39,17 @@ function integer(env: Record<string, string | undefined>, name: string, fallback
   return value;
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): LauncherConfig {
+/** What `npm start -- <arguments>` accepts. */
+export const USAGE = 'usage: npm start [-- --with-load]   (--with-load: the load generator runs too)';
+
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  cwd = process.cwd(),
+  args: readonly string[] = [],
+): LauncherConfig {
+  const unknown = args.filter((arg) => arg !== '--with-load');
+  if (unknown.length > 0) throw new LauncherConfigError(`unknown argument ${unknown[0]}; ${USAGE}`);
+
   const dataDirRaw = nonEmpty(env.DATA_DIR);
   const dataDir =
     dataDirRaw === undefined ? join(repoRoot, '.data') : isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw);
@@ -62,6 +75,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     gatewayHost: nonEmpty(env.GATEWAY_HOST),
     stopTimeoutMs: shutdownTimeoutMs + 5_000,
     colorAllowed: nonEmpty(env.NO_COLOR) === undefined,
+    withLoad: args.includes('--with-load'),
     environment: { ...env },
   };
 }

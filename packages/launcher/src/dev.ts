@@ -12,7 +12,7 @@ import { turboBuild } from './workspace-build.js';
 
 let config: ReturnType<typeof loadConfig>;
 try {
-  config = loadConfig();
+  config = loadConfig(process.env, process.cwd(), process.argv.slice(2));
 } catch (error) {
   process.stderr.write(`launcher: ${(error as Error).message}\n`);
   process.exit(1);
@@ -48,7 +48,9 @@ try {
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
     embeddedPostgresPort: config.embeddedPostgresPort,
+    gatewayHost: config.gatewayHost,
     stopTimeoutMs: config.stopTimeoutMs,
+    ...(config.withLoad ? { services: SERVICES.map((s) => s.name) } : {}),
     color: tty && config.colorAllowed,
     ...(tty ? { formatLine: prettyLogLines(config.colorAllowed) } : {}),
     signal: startup.signal,

@@ -1,11 +1,13 @@
-// `npm start`: the platform in the foreground until Ctrl-C or SIGTERM (graceful), a second one forces.
+// `npm start`: the platform in the foreground until Ctrl-C or SIGTERM (graceful), a second one forces;
+// `npm start -- --with-load` runs the load generator too.
 import { loadConfig } from './config.js';
 import { startPlatform } from './platform.js';
 import { prettyLogLines } from './pretty-log-lines.js';
+import { SERVICES } from './services.js';
 
 let config: ReturnType<typeof loadConfig>;
 try {
-  config = loadConfig();
+  config = loadConfig(process.env, process.cwd(), process.argv.slice(2));
 } catch (error) {
   process.stderr.write(`launcher: ${(error as Error).message}\n`);
   process.exit(1);
@@ -43,6 +45,7 @@ try {
     embeddedPostgresPort: config.embeddedPostgresPort,
     gatewayHost: config.gatewayHost,
     stopTimeoutMs: config.stopTimeoutMs,
+    ...(config.withLoad ? { services: SERVICES.map((s) => s.name) } : {}),
     color: Boolean(process.stdout.isTTY) && config.colorAllowed,
     ...(process.stdout.isTTY ? { formatLine: prettyLogLines(config.colorAllowed) } : {}),
     signal: startup.signal,

@@ -9,6 +9,7 @@ import { repoRoot as defaultRepoRoot } from './repo-root.js';
 import { ensureServiceSecrets, secretsDirectory } from './service-secrets.js';
 import {
   CONTRACT_PORTS,
+  defaultServiceNames,
   gatewayUrlFor,
   type PlatformPorts,
   SERVICE_CLIENTS,
@@ -22,7 +23,7 @@ export interface StartPlatformOptions {
   env: Record<string, string | undefined>;
   /** Absolute; the embedded database goes to `<dataDir>/postgres`, services that keep files get it as DATA_DIR. */
   dataDir: string;
-  /** Names of the services to run (default: all of the table), in start order. */
+  /** Names of the services to run (default: all of the table but the optional ones, e.g. loadgen), in start order. */
   services?: readonly string[];
   /** Receives every output line, already prefixed (default: stdout). */
   logSink?: (line: string) => void;
@@ -86,6 +87,18 @@ export interface Platform {
   pid(name: string): number | undefined;
 }
 
+/** What `npm start` prints once ready: where people open the platform (the API, the shop), else what runs. */
+export function readyLine(definitions: readonly ServiceDefinition[], gatewayHost?: string): string {
+  const entries = definitions.filter((d) => d.url !== undefined);
+  if (entries.length === 0) return definitions.map((d) => d.name).join(', ');
+  return entries
+    .map((d) => {
+      const listening = d.public && gatewayHost ? `, listening on ${gatewayHost}` : '';
+      return `${d.url!.replace('127.0.0.1', 'localhost')} (${d.name}${listening})`;
+    })
+    .join(', ');
+}
+
 /** The environment one service is started with: everything inherited plus what the launcher must supply. */
 export function serviceEnvironment(
   definition: ServiceDefinition,
@@ -122,7 +135,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
   } = options;
   const dataDir = resolve(options.dataDir);
   const gatewayUrl = gatewayUrlFor(ports);
-  const names = options.services ?? table.map((s) => s.name);
+  const names = options.services ?? defaultServiceNames(table);
   const definitions = names.map((name) => {
     const definition = table.find((s) => s.name === name);
     if (!definition) throw new Error(`unknown service ${name}; known: ${table.map((s) => s.name).join(', ')}`);
@@ -223,12 +236,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
     });
   }
 
-  const includesGateway = names.includes('gateway');
-  log(
-    includesGateway
-      ? `Platform ready: ${gatewayUrl.replace('127.0.0.1', 'localhost')} (gateway${options.gatewayHost ? `, listening on ${options.gatewayHost}` : ''})`
-      : `Platform ready: ${names.join(', ')}`,
-  );
+  log(`Platform ready: ${readyLine(definitions, options.gatewayHost)}`);
 
   const supervisorOf = (name: string) => {
     const supervisor = supervised.get(name);

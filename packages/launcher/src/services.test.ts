@@ -1,16 +1,41 @@
+import { services as topology } from '@platform/topology';
 import { describe, expect, it } from 'vitest';
-import { serviceEnvironment } from './platform.js';
-import { GATEWAY_URL, gatewayUrlFor, offsetPorts, SERVICES, servicesFor } from './services.js';
+import { readyLine, serviceEnvironment } from './platform.js';
+import {
+  defaultServiceNames,
+  GATEWAY_URL,
+  gatewayUrlFor,
+  offsetPorts,
+  SERVICE_CLIENTS,
+  SERVICES,
+  servicesFor,
+} from './services.js';
 
 describe('the service table', () => {
-  it('lists the platform services with the contract readiness URLs', () => {
+  it('lists every service of the platform list, each after what it calls, with the contract readiness URLs', () => {
     expect(SERVICES.map((s) => [s.name, s.readyUrl])).toEqual([
       ['auth', 'http://127.0.0.1:8081/readyz'],
       ['catalog', 'http://127.0.0.1:9101/readyz'],
       ['orders', 'http://127.0.0.1:9102/readyz'],
       ['gateway', 'http://127.0.0.1:8080/readyz'],
+      ['storefront', 'http://127.0.0.1:8082/readyz'],
+      ['loadgen', 'http://127.0.0.1:9103/readyz'],
     ]);
+    expect(SERVICES.map((s) => s.name).sort()).toEqual(topology.map((s) => s.name).sort());
     expect(GATEWAY_URL).toBe('http://127.0.0.1:8080');
+  });
+
+  it('runs all but the load generator by default, and prints where the API and the shop are', () => {
+    expect(defaultServiceNames(SERVICES)).toEqual(['auth', 'catalog', 'orders', 'gateway', 'storefront']);
+    expect(readyLine(SERVICES)).toBe('http://localhost:8080 (gateway), http://localhost:8082 (storefront)');
+    expect(readyLine(SERVICES, '0.0.0.0')).toBe(
+      'http://localhost:8080 (gateway, listening on 0.0.0.0), http://localhost:8082 (storefront)',
+    );
+    expect(readyLine(SERVICES.filter((s) => s.name === 'auth'))).toBe('auth');
+  });
+
+  it('makes orders the one client of the client-credentials grant, for catalog', () => {
+    expect(SERVICE_CLIENTS).toEqual([{ clientId: 'orders', audiences: ['catalog'] }]);
   });
 
   it('runs each service from its own built entry and pins it to the port its readiness URL uses', () => {
@@ -21,11 +46,13 @@ describe('the service table', () => {
     }
   });
 
-  it('gives DATABASE_URL to auth, catalog and orders, and DATA_DIR to auth only', () => {
+  it('gives DATABASE_URL to auth, catalog, orders and the storefront, and DATA_DIR to auth only', () => {
     const context = { databaseUrl: 'postgres://x', dataDir: '/data' };
     const envs = Object.fromEntries(SERVICES.map((s) => [s.name, serviceEnvironment(s, {}, context)]));
-    for (const name of ['auth', 'catalog', 'orders']) expect(envs[name]?.DATABASE_URL).toBe('postgres://x');
+    for (const name of ['auth', 'catalog', 'orders', 'storefront'])
+      expect(envs[name]?.DATABASE_URL).toBe('postgres://x');
     expect(envs.gateway?.DATABASE_URL).toBeUndefined();
+    expect(envs.loadgen?.DATABASE_URL).toBeUndefined();
     expect(envs.auth?.DATA_DIR).toBe('/data');
     expect(envs.catalog?.DATA_DIR).toBeUndefined();
   });
@@ -62,8 +89,16 @@ describe('serviceEnvironment', () => {
     const hosts = Object.fromEntries(
       SERVICES.map((s) => [s.name, serviceEnvironment(s, { HOST: '127.0.0.1' }, context).HOST]),
     );
-    expect(hosts).toEqual({ auth: '127.0.0.1', catalog: '127.0.0.1', orders: '127.0.0.1', gateway: '0.0.0.0' });
-    expect(serviceEnvironment(SERVICES.at(-1)!, {}, { databaseUrl: '', dataDir: '/d' }).HOST).toBeUndefined();
+    expect(hosts).toEqual({
+      auth: '127.0.0.1',
+      catalog: '127.0.0.1',
+      orders: '127.0.0.1',
+      gateway: '0.0.0.0',
+      storefront: '127.0.0.1',
+      loadgen: '127.0.0.1',
+    });
+    const gateway = SERVICES.find((s) => s.name === 'gateway')!;
+    expect(serviceEnvironment(gateway, {}, { databaseUrl: '', dataDir: '/d' }).HOST).toBeUndefined();
   });
 
   it('lets the table port win over an inherited PORT', () => {
@@ -82,6 +117,8 @@ describe('offsetPorts', () => {
       catalogOps: 19101,
       ordersGrpc: 60052,
       ordersOps: 19102,
+      storefront: 18082,
+      loadgenOps: 19103,
     });
     const env = Object.fromEntries(servicesFor(ports).map((s) => [s.name, s.env]));
     expect(env.gateway).toMatchObject({
@@ -93,6 +130,9 @@ describe('offsetPorts', () => {
     });
     expect(env.orders).toMatchObject({ GRPC_PORT: '60052', OPS_PORT: '19102', CATALOG_ADDR: '127.0.0.1:60051' });
     expect(env.catalog).toMatchObject({ GRPC_PORT: '60051', OPS_PORT: '19101' });
+    expect(env.auth).toEqual({ PORT: '18081', TRUSTED_PROXIES: 'loopback' });
+    expect(env.storefront).toEqual({ PORT: '18082', GATEWAY_URL: 'http://127.0.0.1:18080' });
+    expect(env.loadgen).toEqual({ OPS_PORT: '19103', GATEWAY_URL: 'http://127.0.0.1:18080' });
     expect(gatewayUrlFor(ports)).toBe('http://127.0.0.1:18080');
   });
 

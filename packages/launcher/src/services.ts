@@ -1,6 +1,22 @@
-// The services `npm start` runs and the ports that wire them together: adding a service is one row here (plus
-// its own package under services/).
+// The services `npm start` runs and the ports that wire them together, derived from the platform's one list
+// (@platform/topology): a new service there is a new row here, with its ports, its callees' addresses, its database
+// and its secrets, without an edit.
+import {
+  apiEdge,
+  CONTRACT_PORTS,
+  callEnv,
+  entryPoint,
+  listenEnv,
+  opsRole,
+  type PlatformPorts,
+  portIn,
+  type ServiceEntry,
+  serviceClients,
+  services,
+} from '@platform/topology';
 import { CLIENT_REGISTRY_FILE, clientSecretFile, type ServiceClient } from './service-secrets.js';
+
+export { CONTRACT_PORTS, type PlatformPorts };
 
 export interface ServiceDefinition {
   name: string;
@@ -16,6 +32,10 @@ export interface ServiceDefinition {
   secretFiles?: Record<string, string>;
   /** The platform's entry for clients: listens on the launcher's GATEWAY_HOST when set (the others stay on HOST). */
   public?: boolean;
+  /** Where people open it, printed once the platform is ready (the gateway's API, the storefront's shop). */
+  url?: string;
+  /** Runs only when asked for (`npm start -- --with-load`), never by default. */
+  optional?: boolean;
   /**
    * Set over the inherited environment: the service's own ports and where it finds the others, so that a stray
    * `PORT` in the shell cannot move it (or every service onto one port) away from where the others look for it.
@@ -23,93 +43,79 @@ export interface ServiceDefinition {
   env?: Record<string, string>;
 }
 
-/** Every port of the platform; the contract fixes CONTRACT_PORTS, tests and benchmarks may shift them. */
-export interface PlatformPorts {
-  gateway: number;
-  auth: number;
-  catalogGrpc: number;
-  catalogOps: number;
-  ordersGrpc: number;
-  ordersOps: number;
-}
-
-export const CONTRACT_PORTS: PlatformPorts = {
-  gateway: 8080,
-  auth: 8081,
-  catalogGrpc: 50051,
-  catalogOps: 9101,
-  ordersGrpc: 50052,
-  ordersOps: 9102,
-};
-
 /** The contract's ports moved by `offset`, so a second platform (tests, a benchmark) can run beside `npm start`. */
 export function offsetPorts(offset: number, base: PlatformPorts = CONTRACT_PORTS): PlatformPorts {
   const moved = Object.entries(base).map(([name, port]) => [name, port + offset]);
   const ports = Object.fromEntries(moved) as unknown as PlatformPorts;
-  if (Object.values(ports).some((port) => port < 1 || port > 65_535)) {
+  if (Object.values<number>(ports).some((port) => port < 1 || port > 65_535)) {
     throw new RangeError(`port offset ${offset} moves a port out of range`);
   }
   return ports;
 }
 
 /** The services that call another with their own token (OAuth client credentials from auth), and for whom. */
-export const SERVICE_CLIENTS: readonly ServiceClient[] = [{ clientId: 'orders', audiences: ['catalog'] }];
+export const SERVICE_CLIENTS: readonly ServiceClient[] = serviceClients(services);
 
-const local = (port: number) => `127.0.0.1:${port}`;
-const readyz = (port: number) => `http://${local(port)}/readyz`;
+const local = (port: number | undefined) => `127.0.0.1:${port}`;
 
-export function servicesFor(ports: PlatformPorts): ServiceDefinition[] {
-  const jwksUrl = `http://${local(ports.auth)}/.well-known/jwks.json`;
-  return [
-    {
-      name: 'auth',
-      entry: 'services/auth/dist/main.js',
-      readyUrl: readyz(ports.auth),
-      usesDatabase: true,
-      usesDataDir: true,
-      secretFiles: { OAUTH_CLIENTS_FILE: CLIENT_REGISTRY_FILE },
-      // the gateway reaches auth over loopback: its X-Forwarded-For names the client; nobody else's is believed
-      env: { PORT: String(ports.auth), TRUSTED_PROXIES: 'loopback' },
+/** The launcher's row for one service of the list, on the given ports. */
+export function definitionOf(
+  service: ServiceEntry,
+  ports: PlatformPorts,
+  list: readonly ServiceEntry[] = services,
+): ServiceDefinition {
+  const own = (role: 'http' | 'grpc' | 'ops') => {
+    const port = portIn(ports, service, role);
+    if (port === undefined) throw new Error(`no ${role} port for ${service.name} among the platform's ports`);
+    return port;
+  };
+  const isClient = service.calls.some((call) => call.asItself);
+  const secretFiles = {
+    ...(service.tokenIssuer ? { OAUTH_CLIENTS_FILE: CLIENT_REGISTRY_FILE } : {}),
+    ...(isClient ? { OAUTH_CLIENT_SECRET_FILE: clientSecretFile(service.name) } : {}),
+  };
+  return {
+    name: service.name,
+    entry: entryPoint(service.name),
+    readyUrl: `http://${local(own(opsRole(service)))}/readyz`,
+    ...(service.storage ? { usesDatabase: true } : {}),
+    ...(service.dataDir ? { usesDataDir: true } : {}),
+    ...(Object.keys(secretFiles).length > 0 ? { secretFiles } : {}),
+    ...(service.apiEdge ? { public: true } : {}),
+    ...(service.ingress ? { url: `http://${local(own('http'))}` } : {}),
+    ...(service.optional ? { optional: true } : {}),
+    env: {
+      ...listenEnv(service, own),
+      ...callEnv(service, list, (callee, role) => local(portIn(ports, callee, role))),
+      ...service.processEnv,
     },
-    {
-      name: 'catalog',
-      entry: 'services/catalog/dist/main.js',
-      readyUrl: readyz(ports.catalogOps),
-      usesDatabase: true,
-      env: { GRPC_PORT: String(ports.catalogGrpc), OPS_PORT: String(ports.catalogOps), JWKS_URL: jwksUrl },
-    },
-    {
-      name: 'orders',
-      entry: 'services/orders/dist/main.js',
-      readyUrl: readyz(ports.ordersOps),
-      usesDatabase: true,
-      secretFiles: { OAUTH_CLIENT_SECRET_FILE: clientSecretFile('orders') },
-      env: {
-        GRPC_PORT: String(ports.ordersGrpc),
-        OPS_PORT: String(ports.ordersOps),
-        CATALOG_ADDR: local(ports.catalogGrpc),
-        JWKS_URL: jwksUrl,
-        OAUTH_TOKEN_URL: `http://${local(ports.auth)}/oauth/token`,
-      },
-    },
-    {
-      name: 'gateway',
-      entry: 'services/gateway/dist/main.js',
-      readyUrl: readyz(ports.gateway),
-      public: true,
-      env: {
-        PORT: String(ports.gateway),
-        AUTH_URL: `http://${local(ports.auth)}`,
-        CATALOG_ADDR: local(ports.catalogGrpc),
-        ORDERS_ADDR: local(ports.ordersGrpc),
-        JWKS_URL: jwksUrl,
-      },
-    },
-  ];
+  };
+}
+
+/**
+ * Every service of the list on the given ports, each after the services it calls, so that a service's dependencies
+ * are started first (they all start at once; the order shows in the log and the prefixes' colours).
+ */
+export function servicesFor(ports: PlatformPorts, list: readonly ServiceEntry[] = services): ServiceDefinition[] {
+  const ordered: ServiceEntry[] = [];
+  const visit = (service: ServiceEntry, path: readonly string[]) => {
+    if (ordered.includes(service) || path.includes(service.name)) return;
+    for (const call of service.calls) {
+      const callee = list.find((s) => s.name === call.service);
+      if (callee) visit(callee, [...path, service.name]);
+    }
+    ordered.push(service);
+  };
+  for (const service of list) visit(service, []);
+  return ordered.map((service) => definitionOf(service, ports, list));
 }
 
 export const SERVICES: readonly ServiceDefinition[] = servicesFor(CONTRACT_PORTS);
 
-/** Where clients reach the platform; printed as localhost for people, used as 127.0.0.1 by programs. */
-export const gatewayUrlFor = (ports: PlatformPorts) => `http://${local(ports.gateway)}`;
+/** The services `npm start` runs unless asked for more: all but the optional ones (the load generator). */
+export const defaultServiceNames = (table: readonly ServiceDefinition[]) =>
+  table.filter((s) => !s.optional).map((s) => s.name);
+
+/** Where clients reach the platform's API; printed as localhost for people, used as 127.0.0.1 by programs. */
+export const gatewayUrlFor = (ports: PlatformPorts) => `http://${local(portIn(ports, apiEdge(services), 'http'))}`;
 export const GATEWAY_URL = gatewayUrlFor(CONTRACT_PORTS);
