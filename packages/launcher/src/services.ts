@@ -6,6 +6,7 @@ import {
   CONTRACT_PORTS,
   callEnv,
   entryPoint,
+  inCallOrder,
   listenEnv,
   opsRole,
   type PlatformPorts,
@@ -97,17 +98,7 @@ export function definitionOf(
  * are started first (they all start at once; the order shows in the log and the prefixes' colours).
  */
 export function servicesFor(ports: PlatformPorts, list: readonly ServiceEntry[] = services): ServiceDefinition[] {
-  const ordered: ServiceEntry[] = [];
-  const visit = (service: ServiceEntry, path: readonly string[]) => {
-    if (ordered.includes(service) || path.includes(service.name)) return;
-    for (const call of service.calls) {
-      const callee = list.find((s) => s.name === call.service);
-      if (callee) visit(callee, [...path, service.name]);
-    }
-    ordered.push(service);
-  };
-  for (const service of list) visit(service, []);
-  return ordered.map((service) => definitionOf(service, ports, list));
+  return inCallOrder(list).map((service) => definitionOf(service, ports, list));
 }
 
 export const SERVICES: readonly ServiceDefinition[] = servicesFor(CONTRACT_PORTS);

@@ -1,5 +1,6 @@
 // Public API of @platform/topology: the list of the platform's services and the views derived from it.
 
+export { inCallOrder } from './call-order.js';
 export { databases, type ServiceDatabase } from './databases.js';
 export { type MetricsTarget, metricsTargets } from './metrics-targets.js';
 export { camelName, databaseName, entryPoint, envPrefix, imageName, packageName } from './naming.js';

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { inCallOrder } from './call-order.js';
 import { CONTRACT_PORTS, portKey } from './ports.js';
 import type { ServiceEntry } from './service-entry.js';
 import { services } from './services.js';
@@ -42,4 +43,15 @@ it('sets the ports a service listens on with the variables of its kind', () => {
   expect(listenEnv(named('gateway'), port)).toEqual({ PORT: '1004' });
   expect(listenEnv(named('catalog'), port)).toEqual({ GRPC_PORT: '1004', OPS_PORT: '1003' });
   expect(listenEnv(named('loadgen'), port)).toEqual({ OPS_PORT: '1003' });
+});
+
+it('orders the services so that each comes after those it calls', () => {
+  expect(inCallOrder(services).map((s) => s.name)).toEqual([
+    'auth',
+    'catalog',
+    'orders',
+    'gateway',
+    'storefront',
+    'loadgen',
+  ]);
 });

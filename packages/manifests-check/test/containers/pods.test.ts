@@ -30,8 +30,8 @@ const services = platformServices.map((s) => {
 const images = [...services.map((w) => w.podSpec.containers[0]?.image ?? ''), postgresImage];
 const notHere = dockerUnavailable(images);
 
-// dependencies first: orders needs catalog for readiness, the gateway needs auth's JWKS
-const startOrder = ['auth', 'catalog', 'orders', 'gateway'];
+// dependencies first (the list's call order): orders needs catalog for readiness, the gateway needs auth's JWKS
+const startOrder = platformServices.map((s) => s.name);
 const started = new Map<string, string>();
 let runner: PodRunner | undefined;
 
