@@ -5,13 +5,18 @@
 //   generate.mjs                          create what is missing (and rewrite each database-url from its password)
 //   generate.mjs rotate-jwt [--emergency] one rotation step of auth's JWT key ring, then recreate auth
 //
-// /secrets/postgres/      postgres-password (superuser), auth-password, catalog-password, orders-password
+// Which services have a database and which call another as themselves comes from the platform's list of services
+// (packages/topology), which docker-compose.yml hands over (test:k8s holds it to the list):
+//   PLATFORM_DATABASES        the services with a database, space-separated: "auth catalog orders"
+//   PLATFORM_SERVICE_CLIENTS  the services that call another as themselves, with the audiences: "orders=catalog"
+//
+// /secrets/postgres/      postgres-password (superuser), and <database>-password per service database
 // /secrets/auth/          auth's key ring (JWT_KEYS_DIR): current.pem (private), next.pem and previous.pem (public
 //                         halves; previous.pem starts with "Retired-At:", empty when there is none), and database-url
 // /secrets/auth-keyring/  next.pem, the next key's private half: only secrets-init mounts it, so an emergency
 //                         rotation promotes a key that cannot have leaked with auth's
 //                         and oauth-clients.json (the service clients with the SHA-256 of each secret, never the secret)
-// /secrets/catalog/       database-url         /secrets/orders/  database-url, oauth-client-secret
+// /secrets/<service>/     database-url for a service with a database, oauth-client-secret for a service client
 //
 // A rotation (services/auth/README.md, "Key rotation"): next becomes current, current becomes previous, a new next.
 // Refused while the previous key is still published (ACCESS_TOKEN_TTL_SECONDS + 60 s after it retired: auth withdraws
@@ -23,8 +28,19 @@ import { join } from 'node:path';
 
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by the secrets-init container, not by a turbo task
 const root = process.env.SECRETS_ROOT || '/secrets';
-const databaseServices = ['auth', 'catalog', 'orders'];
-const consumers = ['postgres', ...databaseServices, 'auth-keyring'];
+const words = (value) => (value ?? '').split(/\s+/).filter((word) => word !== '');
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: set by docker-compose.yml for the secrets-init container
+const databaseServices = words(process.env.PLATFORM_DATABASES);
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: set by docker-compose.yml for the secrets-init container
+const serviceClients = words(process.env.PLATFORM_SERVICE_CLIENTS).map((entry) => {
+  const [client_id = '', audiences = ''] = entry.split('=');
+  return { client_id, audiences: audiences.split(',').filter((audience) => audience !== '') };
+});
+// the service's name with _ for -, as packages/topology names databases and roles
+const databaseOf = (service) => service.replaceAll('-', '_');
+const consumers = [
+  ...new Set(['postgres', 'auth', ...databaseServices, ...serviceClients.map((c) => c.client_id), 'auth-keyring']),
+];
 const JWKS_CACHE_SECONDS = 300;
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by the secrets-init container, not by a turbo task
 const previousPublishedSeconds = Number(process.env.ACCESS_TOKEN_TTL_SECONDS || 900) + 60;
@@ -53,6 +69,13 @@ function ensure(path, create) {
   log(`created ${path}`);
 }
 
+if (databaseServices.length === 0)
+  fail('PLATFORM_DATABASES is empty: docker-compose.yml lists the services with a database');
+for (const { client_id, audiences } of serviceClients) {
+  if (!/^[a-z][a-z0-9-]*$/.test(client_id) || audiences.length === 0) {
+    fail(`PLATFORM_SERVICE_CLIENTS: "${client_id}=${audiences.join(',')}" is not <client>=<audience>[,<audience>]`);
+  }
+}
 for (const consumer of consumers) {
   const dir = join(root, consumer);
   try {
@@ -129,19 +152,19 @@ ensure(nextPublic, () => publicHalf(readFileSync(next, 'utf8')));
 ensure(previous, () => '');
 ensure(join(root, 'postgres/postgres-password'), newPassword);
 for (const service of databaseServices) {
-  const passwordFile = join(root, `postgres/${service}-password`);
+  const database = databaseOf(service);
+  const passwordFile = join(root, `postgres/${database}-password`);
   ensure(passwordFile, newPassword);
   const password = readFileSync(passwordFile, 'utf8').trim();
-  const url = `postgres://${service}:${password}@postgres:5432/${service}`;
+  const url = `postgres://${database}:${password}@postgres:5432/${database}`;
   const urlFile = join(root, service, 'database-url');
   if (!existsSync(urlFile) || readFileSync(urlFile, 'utf8') !== url) {
     writeSecret(urlFile, url);
     log(`wrote ${urlFile}`);
   }
 }
-// Service identity: orders proves itself to catalog with a client-credentials token from auth. Its secret stays in
-// its own volume; auth's registry, rewritten from it, holds only the hash.
-const serviceClients = [{ client_id: 'orders', audiences: ['catalog'] }];
+// Service identity: a service client (orders, towards catalog) proves itself with a client-credentials token from
+// auth. Its secret stays in its own volume; auth's registry, rewritten from it, holds only the hash.
 const registry = serviceClients.map(({ client_id, audiences }) => {
   const secretFile = join(root, client_id, 'oauth-client-secret');
   ensure(secretFile, () => randomBytes(32).toString('base64url'));

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Creates the files the kustomize secretGenerator in k8s/base turns into Secrets: auth's JWT key ring, one
-# PostgreSQL password (and DATABASE_URL) per service, and each service client's secret (orders, which proves itself to
-# catalog with a client-credentials token) with auth's registry of their SHA-256 hashes. They never leave the
-# machine: k8s/base/secrets/ is gitignored.
+# PostgreSQL password (and DATABASE_URL) per service with a database, and each service client's secret (orders, which
+# proves itself to catalog with a client-credentials token) with auth's registry of their SHA-256 hashes. Which
+# services have a database and which are clients comes from the platform's list (packages/topology, through its
+# CLI). They never leave the machine: k8s/base/secrets/ is gitignored.
 #
 #   scripts/k8s/make-secrets.sh [DIR]                           create what is missing (default DIR: k8s/base/secrets)
 #   scripts/k8s/make-secrets.sh rotate-jwt [--emergency] [DIR]  one rotation step of the JWT key ring
@@ -35,12 +36,15 @@ if [ "${1:-}" = rotate-jwt ]; then
 fi
 dir=${1:-$root/k8s/base/secrets}
 namespace=${K8S_NAMESPACE:-platform}
-services=(auth catalog orders)
 # how long verifiers keep a JWKS (auth-kit, Istio), and how long the previous key stays published
 jwks_cache_seconds=300
 previous_published_seconds=$(( ${ACCESS_TOKEN_TTL_SECONDS:-900} + 60 ))
 
 command -v openssl >/dev/null 2>&1 || { echo "make-secrets: openssl is required" >&2; exit 1; }
+# the platform's list of services; Node.js runs it (the repository's own, from its build or its TypeScript source)
+topology() {
+  node "$root/packages/topology/bin/topology.mjs" "$@" || fail "cannot read the list of services (packages/topology): run npm ci"
+}
 mkdir -p "$dir"
 current=$dir/jwt-current-key.pem
 next=$dir/jwt-next-key.pem
@@ -107,19 +111,22 @@ fi
 # the Secret always has a previous.pem entry; empty until the first rotation
 [ -f "$previous" ] || : >"$previous"
 [ -f "$dir/postgres-password.txt" ] || new_password "$dir/postgres-password.txt"
-for service in "${services[@]}"; do
+# one line per service with a database: "<service> <database>" (the database and its role share the name)
+databases=$(topology databases)
+while read -r service database; do
+  [ -n "$service" ] || continue
   [ -f "$dir/$service-db-password.txt" ] || new_password "$dir/$service-db-password.txt"
-  url="postgres://$service:$(cat "$dir/$service-db-password.txt")@postgres.$namespace.svc.cluster.local:5432/$service"
+  url="postgres://$database:$(cat "$dir/$service-db-password.txt")@postgres.$namespace.svc.cluster.local:5432/$database"
   printf '%s' "$url" >"$dir/$service-database-url.txt"
-done
-# service clients of auth's client-credentials grant: client id and the audiences its tokens may have
-clients=("orders catalog")
+done <<<"$databases"
+# service clients of auth's client-credentials grant: "<client> <audience>,<audience>"
+clients=$(topology clients)
 registry=""
-for entry in "${clients[@]}"; do
-  read -r client audiences <<<"$entry"
+while read -r client audiences; do
+  [ -n "$client" ] || continue
   [ -f "$dir/$client-client-secret.txt" ] || new_client_secret "$dir/$client-client-secret.txt"
   hash=$(openssl dgst -sha256 -r <"$dir/$client-client-secret.txt" | cut -d' ' -f1)
-  registry+="${registry:+,}{\"client_id\":\"$client\",\"client_secret_sha256\":\"$hash\",\"audiences\":[\"${audiences// /\",\"}\"]}"
-done
+  registry+="${registry:+,}{\"client_id\":\"$client\",\"client_secret_sha256\":\"$hash\",\"audiences\":[\"${audiences//,/\",\"}\"]}"
+done <<<"$clients"
 printf '[%s]\n' "$registry" >"$dir/auth-oauth-clients.json"
 echo "make-secrets: secrets ready in $dir" >&2

@@ -1,10 +1,18 @@
 #!/bin/bash
-# Run once by the postgres image's entrypoint on an empty data directory: a role and a database per service, each
-# owned by its role and closed to everyone else. Sourced by the entrypoint, so it must not change its shell options.
-for service in auth catalog orders; do
-  password_var="${service^^}_DB_PASSWORD"
+# Run once by the postgres image's entrypoint on an empty data directory: a role and a database for each
+# <DATABASE>_DB_PASSWORD in the environment (one per service with storage in the platform's list, packages/topology),
+# each owned by its role and closed to everyone else. Compose's entrypoint.sh exports them from the secrets volume,
+# Kubernetes from the postgres-credentials Secret. Sourced by the entrypoint, so it must not change the entrypoint's
+# shell options. The same file is k8s/base/postgres/10-service-databases.sh (a test keeps them equal).
+for password_var in $(compgen -v | grep '_DB_PASSWORD$'); do
+  database=$(printf '%s' "${password_var%_DB_PASSWORD}" | tr '[:upper:]' '[:lower:]')
+  if [ -z "${!password_var:-}" ]; then
+    echo "10-service-databases: $password_var is empty" >&2
+    exit 1
+  fi
+  echo "10-service-databases: role and database $database"
   psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
-    --set=name="$service" --set=password="${!password_var}" <<'SQL'
+    --set=name="$database" --set=password="${!password_var}" <<'SQL'
 CREATE ROLE :"name" LOGIN PASSWORD :'password';
 CREATE DATABASE :"name" OWNER :"name";
 REVOKE ALL ON DATABASE :"name" FROM PUBLIC;

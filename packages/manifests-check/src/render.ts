@@ -1,7 +1,7 @@
 // Renders the kustomize overlays with `kubectl kustomize`, from a scratch copy of the manifests whose secrets files
 // scripts/k8s/make-secrets.sh creates there, so a check never needs, reads or touches the real ones.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -40,6 +40,9 @@ export function copyManifests(): ManifestCopy {
       filter: (source) => !source.split(sep).includes('secrets'),
     });
   }
+  // make-secrets.sh reads the list of services through packages/topology's CLI: the real one, linked
+  mkdirSync(join(root, 'packages'));
+  symlinkSync(join(repoRoot, 'packages/topology'), join(root, 'packages/topology'));
   execFileSync('bash', [join(root, 'scripts/k8s/make-secrets.sh')], { stdio: ['ignore', 'ignore', 'pipe'] });
   return { root, dispose: () => rmSync(root, { recursive: true, force: true }) };
 }
