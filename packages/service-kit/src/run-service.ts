@@ -21,7 +21,7 @@ export interface RunServiceOptions<Config extends BaseConfig> {
   /** Its config.ts's reader: validates the environment, or exits 1 naming every bad variable. */
   readConfig: () => Config;
   /** Imports its app.ts: `() => import('./app.js')`. Called once tracing has started. */
-  app: () => Promise<ServiceModule<Config>>;
+  app: () => Promise<ServiceModule<NoInfer<Config>>>;
   /** Replaced in tests; defaults to process.exit. */
   exit?: (code: number) => void;
 }
