@@ -1,11 +1,13 @@
 // The gRPC methods each service serves, read from its .proto in packages/contracts, as the paths Envoy routes on
-// (/<package>.<Service>/<Method>).
+// (/<package>.<Service>/<Method>). A service's proto is platform/<name>/v1/<name>.proto, its name with _ for -.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { databaseName } from '@platform/topology';
 import { repoRoot } from './repo.js';
 
 export function grpcMethods(service: string, root = repoRoot): string[] {
-  const file = join(root, 'packages/contracts/proto/platform', service, 'v1', `${service}.proto`);
+  const segment = databaseName(service);
+  const file = join(root, 'packages/contracts/proto/platform', segment, 'v1', `${segment}.proto`);
   if (!existsSync(file)) return [];
   const text = readFileSync(file, 'utf8');
   const pkg = /^package\s+([\w.]+);/m.exec(text)?.[1] ?? '';

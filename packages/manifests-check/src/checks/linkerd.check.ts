@@ -48,6 +48,8 @@ export function checkLinkerdRoutes(objects: KubeObject[]): string[] {
       const deadlines = callers
         .map((caller) => Number(serviceEnv(objects, caller).get('GRPC_DEADLINE_MS')))
         .filter((d) => d > 0);
+      // a method nobody calls yet has no caller's deadline to wrap
+      if (deadlines.length === 0) continue;
       const deadline = idempotentGrpcMethods.includes(method) ? Math.max(...deadlines) : Math.min(...deadlines);
       if (timeout === undefined || timeout < deadline + timeoutMarginMs || timeout > 2 * deadline)
         problems.push(
