@@ -16,13 +16,6 @@ export const configSchema = Type.Object({
   AUTH_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
   CATALOG_ADDR: grpcAddress('127.0.0.1:50051'),
   ORDERS_ADDR: grpcAddress('127.0.0.1:50052'),
-  /**
-   * How the catalog reads travel: `grpc` (the default, to CATALOG_ADDR) or `http` (HTTP/1.1 JSON to catalog's
-   * `/internal/products` at CATALOG_HTTP_URL), for measuring what gRPC buys or costs on the read path.
-   */
-  CATALOG_TRANSPORT: Type.Union([Type.Literal('grpc'), Type.Literal('http')], { default: 'grpc' }),
-  /** Catalog's ops HTTP base URL, used with CATALOG_TRANSPORT=http. */
-  CATALOG_HTTP_URL: Type.String({ default: 'http://127.0.0.1:9101', pattern: '^https?://[^\\s]+$' }),
   /** Defaults to `${AUTH_URL}/.well-known/jwks.json`. */
   JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
   JWT_ISSUER: Type.String({ default: 'http://localhost:8081', minLength: 1 }),

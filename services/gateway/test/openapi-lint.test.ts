@@ -27,7 +27,7 @@ beforeAll(async () => {
     ordersAddress: '127.0.0.1:9',
     jwksUrl: 'http://127.0.0.1:9/.well-known/jwks.json',
   });
-  document = (await gateway.inject({ method: 'GET', url: '/openapi.json' })).json();
+  document = (await gateway.http.inject({ method: 'GET', url: '/openapi.json' })).json();
 });
 afterAll(() => gateway.close());
 
@@ -105,7 +105,7 @@ describe('the limits the document states are the ones enforced', () => {
     expect(maxItems).toBeGreaterThan(0);
     const line = (quantity: number) => ({ productId: 'p-1', quantity });
     for (const items of [Array.from({ length: maxItems + 1 }, () => line(1)), [line(quantityMax + 1)]]) {
-      const response = await gateway.inject({
+      const response = await gateway.http.inject({
         method: 'POST',
         url: '/api/orders',
         headers: { authorization: 'Bearer not-checked-before-the-body' },
@@ -117,7 +117,7 @@ describe('the limits the document states are the ones enforced', () => {
   });
 
   it('every operation states the rate-limit headers the gateway sends', async () => {
-    const response = await gateway.inject({ method: 'GET', url: '/api/orders' });
+    const response = await gateway.http.inject({ method: 'GET', url: '/api/orders' });
     const documented = Object.keys(document.paths['/api/orders'].get.responses['401'].headers).map((h) =>
       h.toLowerCase(),
     );
