@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       dataDir: join(repoRoot, '.data'),
       databaseUrl: undefined,
       embeddedPostgresPort: 54329,
+      portOffset: 0,
       gatewayHost: undefined,
       stopTimeoutMs: 15_000,
       colorAllowed: true,
@@ -47,6 +48,16 @@ describe('loadConfig', () => {
   it('runs the load generator only with --with-load, and refuses any other argument', () => {
     expect(loadConfig({}, '/', ['--with-load']).withLoad).toBe(true);
     expect(() => loadConfig({}, '/', ['--with-lod'])).toThrow(/^unknown argument --with-lod; usage: npm start/);
+  });
+
+  it('moves every port by PLATFORM_PORT_OFFSET, and takes any free port for the database with 0', () => {
+    expect(loadConfig({ PLATFORM_PORT_OFFSET: '12000', EMBEDDED_POSTGRES_PORT: '0' })).toMatchObject({
+      portOffset: 12_000,
+      embeddedPostgresPort: 0,
+    });
+    expect(() => loadConfig({ PLATFORM_PORT_OFFSET: '20000' })).toThrow(
+      /^PLATFORM_PORT_OFFSET must be an integer from 0 to 15000/,
+    );
   });
 
   it('names the variable when a value is bad', () => {

@@ -8,7 +8,10 @@ export interface LauncherConfig {
   dataDir: string;
   /** Set: no embedded server, every service uses this PostgreSQL. */
   databaseUrl: string | undefined;
+  /** 0: any free port. */
   embeddedPostgresPort: number;
+  /** PLATFORM_PORT_OFFSET: every port of the platform moved by this much (0: the contract's). */
+  portOffset: number;
   /** Set: the gateway listens on this interface (0.0.0.0: reachable from the network); the others stay on HOST. */
   gatewayHost: string | undefined;
   /** How long a service gets after SIGTERM before SIGKILL: its own SHUTDOWN_TIMEOUT_MS plus a margin. */
@@ -71,7 +74,8 @@ export function loadConfig(
   return {
     dataDir,
     databaseUrl,
-    embeddedPostgresPort: integer(env, 'EMBEDDED_POSTGRES_PORT', 54329, 1, 65535),
+    embeddedPostgresPort: integer(env, 'EMBEDDED_POSTGRES_PORT', 54329, 0, 65535),
+    portOffset: integer(env, 'PLATFORM_PORT_OFFSET', 0, 0, 15_000),
     gatewayHost: nonEmpty(env.GATEWAY_HOST),
     stopTimeoutMs: shutdownTimeoutMs + 5_000,
     colorAllowed: nonEmpty(env.NO_COLOR) === undefined,

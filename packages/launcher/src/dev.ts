@@ -6,7 +6,7 @@ import { startDevLoop } from './dev-loop.js';
 import { type Platform, startPlatform } from './platform.js';
 import { prettyLogLines } from './pretty-log-lines.js';
 import { repoRoot } from './repo-root.js';
-import { SERVICES } from './services.js';
+import { offsetPorts, SERVICES } from './services.js';
 import { transpilingBuild } from './transpile-build.js';
 import { turboBuild } from './workspace-build.js';
 
@@ -48,6 +48,7 @@ try {
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
     embeddedPostgresPort: config.embeddedPostgresPort,
+    ports: offsetPorts(config.portOffset),
     gatewayHost: config.gatewayHost,
     stopTimeoutMs: config.stopTimeoutMs,
     ...(config.withLoad ? { services: SERVICES.map((s) => s.name) } : {}),

@@ -3,7 +3,7 @@
 import { loadConfig } from './config.js';
 import { startPlatform } from './platform.js';
 import { prettyLogLines } from './pretty-log-lines.js';
-import { SERVICES } from './services.js';
+import { offsetPorts, SERVICES } from './services.js';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -43,6 +43,7 @@ try {
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
     embeddedPostgresPort: config.embeddedPostgresPort,
+    ports: offsetPorts(config.portOffset),
     gatewayHost: config.gatewayHost,
     stopTimeoutMs: config.stopTimeoutMs,
     ...(config.withLoad ? { services: SERVICES.map((s) => s.name) } : {}),

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { inCallOrder } from './call-order.js';
+import { grpcCallees } from './grpc-callees.js';
 import { CONTRACT_PORTS, portKey } from './ports.js';
 import type { ServiceEntry } from './service-entry.js';
 import { services } from './services.js';
@@ -53,5 +54,12 @@ it('orders the services so that each comes after those it calls', () => {
     'gateway',
     'storefront',
     'loadgen',
+  ]);
+});
+
+it("names the gateway's gRPC callees and the variables of their addresses", () => {
+  expect(grpcCallees('gateway').map((c) => [c.service.name, c.variable])).toEqual([
+    ['catalog', 'CATALOG_ADDR'],
+    ['orders', 'ORDERS_ADDR'],
   ]);
 });

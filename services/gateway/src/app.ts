@@ -16,8 +16,9 @@ import { authProxyRoutes } from './auth-proxy.routes.js';
 import { authUpstream } from './auth-upstream.js';
 import { authentication } from './authentication.js';
 import { catalogRoutes } from './catalog.routes.js';
-import { type Config, corsOrigins } from './config.js';
+import { type Config, corsOrigins, downstreamAddress } from './config.js';
 import { corsOptions } from './cors.js';
+import { downstreamRoutes } from './downstream-routes.js';
 import { type CatalogClient, createGrpcClients } from './grpc-clients.js';
 import { jwksReachable } from './jwks-readiness.js';
 import { openapi } from './openapi.js';
@@ -82,6 +83,11 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   });
   await app.register(catalogRoutes, { catalog: options.catalog ?? grpc.catalog });
   await app.register(ordersRoutes, { orders: grpc.orders });
+  // the routes of services added by `npm run new:service`, each at the address the list gives it
+  for (const routes of downstreamRoutes) {
+    const address = downstreamAddress(config, routes.service);
+    await app.register(routes.register, { address, deadlineMs: config.GRPC_DEADLINE_MS, metrics });
+  }
 
   return createServiceApp({
     config,

@@ -2,9 +2,21 @@
 // the process with a message naming the variable.
 import { baseConfigProperties, loadConfig, loadConfigOrExit } from '@platform/service-kit/config';
 import { trustedProxies } from '@platform/service-kit/trusted-proxies';
-import Type, { type Static } from 'typebox';
+import { type AddressVariable, type GrpcCalleeOf, grpcCallees } from '@platform/topology';
+import Type, { type Static, type TString } from 'typebox';
 
 const grpcAddress = (fallback: string) => Type.String({ default: fallback, pattern: '^[^\\s/]+:\\d{1,5}$' });
+
+/** The variables of the gRPC services the gateway calls, as the platform's list of services names them. */
+export type DownstreamAddressVariable = AddressVariable<GrpcCalleeOf<'gateway'>>;
+
+/**
+ * `<NAME>_ADDR` (host:port) for every gRPC service the gateway calls in the platform's list (CATALOG_ADDR,
+ * ORDERS_ADDR, and those `npm run new:service` adds), defaulting to its contract port on loopback.
+ */
+const downstreamAddresses = Object.fromEntries(
+  grpcCallees('gateway').map(({ service, variable }) => [variable, grpcAddress(`127.0.0.1:${service.ports.grpc}`)]),
+) as Record<DownstreamAddressVariable, TString>;
 const ORIGIN_LIST = '^\\s*https?://[^\\s,/]+(\\s*,\\s*https?://[^\\s,/]+)*\\s*$';
 
 export const configSchema = Type.Object({
@@ -14,8 +26,7 @@ export const configSchema = Type.Object({
   AUTH_URL: Type.String({ default: 'http://127.0.0.1:8081', pattern: '^https?://[^\\s]+$' }),
   /** Deadline of one forwarded auth request (connect to last byte of the answer's head). */
   AUTH_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
-  CATALOG_ADDR: grpcAddress('127.0.0.1:50051'),
-  ORDERS_ADDR: grpcAddress('127.0.0.1:50052'),
+  ...downstreamAddresses,
   /** Defaults to `${AUTH_URL}/.well-known/jwks.json`. */
   JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
   JWT_ISSUER: Type.String({ default: 'http://localhost:8081', minLength: 1 }),
@@ -59,6 +70,14 @@ export function readConfig(): Config {
       trustedProxies(config.TRUSTED_PROXIES, 'TRUSTED_PROXIES');
     }),
   );
+}
+
+/** The address of a gRPC service the gateway calls (its `<NAME>_ADDR`). */
+export function downstreamAddress(config: Config, service: GrpcCalleeOf<'gateway'> | string): string {
+  const variable = grpcCallees('gateway').find((callee) => callee.service.name === service)?.variable;
+  const address = variable && (config as unknown as Record<string, unknown>)[variable];
+  if (typeof address !== 'string') throw new Error(`the gateway calls no gRPC service ${service} in the list`);
+  return address;
 }
 
 /** The CORS origins as a list; empty when CORS is off. */

@@ -27,7 +27,7 @@ export interface Caller {
   token?: string | undefined;
 }
 
-type UnaryMethod<Req, Res> = (
+export type UnaryMethod<Req, Res> = (
   request: Req,
   metadata: Metadata,
   options: Partial<CallOptions>,
@@ -82,32 +82,40 @@ function serviceConfig(service: string, readMethods: string[]): string {
   ]);
 }
 
-export function createGrpcClients({
-  catalogAddress,
-  ordersAddress,
-  deadlineMs,
-  metrics,
-}: GrpcClientsOptions): GrpcClients {
-  const options = (service: string, readMethods: string[]) => ({
+export interface DownstreamClientOptions {
+  /** host:port */
+  address: string;
+  /** Methods that change nothing, retried on UNAVAILABLE within the deadline. */
+  readMethods: readonly string[];
+  deadlineMs: number;
+  metrics: Metrics;
+}
+
+/** A grpc-js client class of @platform/contracts (`XServiceClient`). */
+type ClientClass<C extends GrpcClient> = {
+  new (address: string, channelCredentials: ReturnType<typeof credentials.createInsecure>, options: object): C;
+  serviceName: string;
+};
+
+/**
+ * One long-lived client of a downstream service, and `unary`, which turns each of its methods into a call with the
+ * deadline, the caller's metadata and the failure mapping. Catalog's and orders' clients are made with it, and so
+ * are those of the services `npm run new:service` adds (their route modules, downstream-routes.ts).
+ */
+export function createDownstreamClient<C extends GrpcClient>(
+  Client: ClientClass<C>,
+  { address, readMethods, deadlineMs, metrics }: DownstreamClientOptions,
+): { client: C; unary: <Req, Res>(method: UnaryMethod<Req, Res>) => UnaryCall<Req, Res> } {
+  const client = new Client(address, credentials.createInsecure(), {
     ...clientChannelOptions,
-    'grpc.service_config': serviceConfig(service, readMethods),
+    'grpc.service_config': serviceConfig(Client.serviceName, [...readMethods]),
     // ours is the only service config: no DNS TXT lookups for one
     'grpc.service_config_disable_resolution': 1,
     interceptors: [clientMetricsInterceptor(metrics)],
   });
-  const catalog = new catalogV1.CatalogServiceClient(
-    catalogAddress,
-    credentials.createInsecure(),
-    options(catalogV1.CatalogServiceClient.serviceName, ['ListProducts', 'GetProduct']),
-  );
-  const orders = new ordersV1.OrdersServiceClient(
-    ordersAddress,
-    credentials.createInsecure(),
-    options(ordersV1.OrdersServiceClient.serviceName, ['ListOrders', 'GetOrder']),
-  );
-
-  const unary = <Req, Res>(client: GrpcClient, method: UnaryMethod<Req, Res>): UnaryCall<Req, Res> => {
-    return (request, caller) =>
+  const unary =
+    <Req, Res>(method: UnaryMethod<Req, Res>): UnaryCall<Req, Res> =>
+    (request, caller) =>
       new Promise<Res>((resolve, reject) => {
         method.call(client, request, metadataFor(caller), { deadline: Date.now() + deadlineMs }, (error, response) => {
           // a status no failure kind has (INTERNAL, UNKNOWN) stays the raw error: a 500, logged with it
@@ -115,22 +123,42 @@ export function createGrpcClients({
           else resolve(response);
         });
       });
-  };
+  return { client, unary };
+}
+
+export function createGrpcClients({
+  catalogAddress,
+  ordersAddress,
+  deadlineMs,
+  metrics,
+}: GrpcClientsOptions): GrpcClients {
+  const catalog = createDownstreamClient(catalogV1.CatalogServiceClient, {
+    address: catalogAddress,
+    readMethods: ['ListProducts', 'GetProduct'],
+    deadlineMs,
+    metrics,
+  });
+  const orders = createDownstreamClient(ordersV1.OrdersServiceClient, {
+    address: ordersAddress,
+    readMethods: ['ListOrders', 'GetOrder'],
+    deadlineMs,
+    metrics,
+  });
 
   return {
     catalog: {
-      listProducts: unary(catalog, catalog.listProducts),
-      getProduct: unary(catalog, catalog.getProduct),
+      listProducts: catalog.unary(catalog.client.listProducts),
+      getProduct: catalog.unary(catalog.client.getProduct),
     },
     orders: {
-      placeOrder: unary(orders, orders.placeOrder),
-      listOrders: unary(orders, orders.listOrders),
-      getOrder: unary(orders, orders.getOrder),
-      cancelOrder: unary(orders, orders.cancelOrder),
+      placeOrder: orders.unary(orders.client.placeOrder),
+      listOrders: orders.unary(orders.client.listOrders),
+      getOrder: orders.unary(orders.client.getOrder),
+      cancelOrder: orders.unary(orders.client.cancelOrder),
     },
     close() {
-      catalog.close();
-      orders.close();
+      catalog.client.close();
+      orders.client.close();
     },
   };
 }
