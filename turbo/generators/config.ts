@@ -5,13 +5,8 @@
 // in YAML. Non-interactive: `turbo gen service --args <name> <storage: true|false> <public route: true|false>`.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type NewService, newServiceNameProblem, planNewService, serviceEdits } from '@platform/service-generator';
 import type { PlopTypes } from '@turbo/gen';
-import {
-  type NewService,
-  newServiceNameProblem,
-  planNewService,
-  serviceEdits,
-} from '../../packages/service-generator/src/index.js';
 
 /** @turbo/gen's addMany takes options its published types leave out. */
 const addMany = (config: Record<string, unknown>) => config as unknown as PlopTypes.ActionType;

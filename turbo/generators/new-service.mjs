@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm run new:service -- <name> [--no-storage] [--no-public-route]`: runs the `service` generator of
 // turbo/generators/config.ts with @turbo/gen (the engine `turbo gen` runs; the one in node_modules, so it works
-// offline and at the version the lockfile pins), then what makes the new service buildable at once: npm install
-// (links the new workspace), the TypeScript of its .proto (npm run generate), and Biome's formatting of what was
-// written. Plain JavaScript, so it runs before anything is built.
+// offline and at the version the lockfile pins), after building the libraries the generator uses
+// (@platform/service-generator and @platform/topology), then what makes the new service buildable at once: npm
+// install (links the new workspace), the TypeScript of its .proto (npm run generate), and Biome's formatting of what
+// was written. Plain JavaScript, so it runs before anything is built.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,7 +28,8 @@ const storage = !args.includes('--no-storage');
 const publicRoute = !args.includes('--no-public-route');
 
 function run(command, commandArgs, what) {
-  const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit' });
+  // no questions: everything comes from the arguments
+  const result = spawnSync(command, commandArgs, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) {
     process.stderr.write(`new:service: ${what} failed (exit ${result.status ?? result.signal})\n`);
     process.exit(1);
