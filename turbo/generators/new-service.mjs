@@ -41,14 +41,21 @@ if (!existsSync(gen)) {
   process.stderr.write('new:service: @turbo/gen is not installed: run npm ci first\n');
   process.exit(1);
 }
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const turbo = ['exec', '--', 'turbo', 'run', '--output-logs=errors-only'];
+run(npm, [...turbo, 'build', '--filter=@platform/service-generator...'], "the generator's build");
 run(
   process.execPath,
   [gen, 'run', 'service', '--root', root, '--args', name, String(storage), String(publicRoute)],
   'the generator',
 );
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+// @turbo/gen falls back to asking questions (and exits 0) when it cannot load its config: see that it wrote
+if (!existsSync(join(root, 'services', name, 'package.json'))) {
+  process.stderr.write(`new:service: the generator did not write services/${name} (its messages are above)\n`);
+  process.exit(1);
+}
 run(npm, ['install', '--no-audit', '--no-fund'], 'npm install');
-run(npm, ['run', 'generate', '--', '--output-logs=errors-only'], 'npm run generate');
+run(npm, [...turbo, 'generate'], 'npm run generate');
 const written = [`services/${name}`, `e2e/test/${name}.contract.test.ts`, `services/gateway/src/${name}.routes.ts`];
 run(
   npm,
