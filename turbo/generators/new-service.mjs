@@ -56,7 +56,15 @@ if (!existsSync(join(root, 'services', name, 'package.json'))) {
 }
 run(npm, ['install', '--no-audit', '--no-fund'], 'npm install');
 run(npm, [...turbo, 'generate'], 'npm run generate');
-const written = [`services/${name}`, `e2e/test/${name}.contract.test.ts`, `services/gateway/src/${name}.routes.ts`];
+// what it wrote and the code it added a line to (the exports of the contracts are kept in order)
+const written = [
+  `services/${name}`,
+  `e2e/test/${name}.contract.test.ts`,
+  `services/gateway/src/${name}.routes.ts`,
+  'services/gateway/src/downstream-routes.ts',
+  'packages/contracts/src/index.ts',
+  'packages/topology/src/services.ts',
+];
 run(
   npm,
   ['exec', '--', 'biome', 'check', '--write', ...written.filter((path) => existsSync(join(root, path)))],

@@ -17,8 +17,8 @@ describe('the list of services', () => {
     expect(topologyProblems(services)).toEqual([]);
   });
 
-  it('holds the six services of the contract, each on its contract ports', () => {
-    expect(services.map((s) => [s.name, s.ports])).toEqual([
+  it('holds the six services of the contract, each on its contract ports (a fork adds its own after them)', () => {
+    expect(services.slice(0, 6).map((s) => [s.name, s.ports])).toEqual([
       ['gateway', { http: 8080 }],
       ['auth', { http: 8081 }],
       ['catalog', { grpc: 50051, ops: 9101 }],
