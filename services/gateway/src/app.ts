@@ -39,6 +39,7 @@ export interface BuildAppOptions {
 }
 
 export type GatewayApp = ServiceApp;
+export type { CatalogClient } from './grpc-clients.js';
 
 export async function buildApp(config: Config, options: BuildAppOptions): Promise<GatewayApp> {
   const metrics = options.metrics ?? createMetrics('gateway');
