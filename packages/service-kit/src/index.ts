@@ -41,7 +41,6 @@ export {
   toProblem,
 } from './http-server.js';
 export { MAX_JSON_DEPTH } from './json-body.js';
-export { Lifecycle, type LifecycleOptions } from './lifecycle.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { createMetrics, type Metrics } from './metrics.js';
 export { type MigrateOptions, type Migration, migrate } from './migrations.js';
