@@ -6,13 +6,13 @@ import {
   createHttpServer,
   createMetrics,
   createPool,
+  createReadiness,
   createServiceApp,
   type Logger,
   type Metrics,
   migrate,
   type Pool,
   pingDatabase,
-  Readiness,
   type ServiceApp,
   trustedProxies,
 } from '@platform/service-kit';
@@ -106,7 +106,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
     refreshFamilyMaxAgeSeconds: config.REFRESH_FAMILY_MAX_AGE_SECONDS,
   });
 
-  const readiness = new Readiness().add('database', () => pingDatabase(pool));
+  const readiness = createReadiness().add('database', () => pingDatabase(pool));
   const app = createHttpServer({
     logger,
     metrics,

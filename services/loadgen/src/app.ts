@@ -4,9 +4,9 @@
 import {
   createHttpServer,
   createMetrics,
+  createReadiness,
   createServiceApp,
   type Logger,
-  Readiness,
   type ServiceApp,
 } from '@platform/service-kit';
 import type { Config } from './config.js';
@@ -17,7 +17,7 @@ export const SERVICE_NAME = 'loadgen';
 
 export function buildApp(config: Config, { logger }: { logger: Logger }): ServiceApp {
   const metrics = createMetrics(SERVICE_NAME);
-  const readiness = new Readiness().add('gateway', async () => {
+  const readiness = createReadiness().add('gateway', async () => {
     const response = await fetch(`${config.GATEWAY_URL}/healthz`, { signal: AbortSignal.timeout(1_500) });
     await response.arrayBuffer();
     if (!response.ok) throw new Error(`gateway /healthz answered ${response.status}`);

@@ -9,13 +9,13 @@ import {
   createHttpServer,
   createMetrics,
   createPool,
+  createReadiness,
   createServiceApp,
   type Logger,
   type Metrics,
   migrate,
   type Pool,
   pingDatabase,
-  Readiness,
   type ServiceApp,
 } from '@platform/service-kit';
 import { accountRoutes } from './account.routes.js';
@@ -80,7 +80,9 @@ export async function buildApp(config: AppConfig, { logger, metrics }: BuildAppO
     timeoutMs: config.GATEWAY_TIMEOUT_MS,
     registry: registry.registry,
   });
-  const readiness = new Readiness().add('database', () => pingDatabase(pool)).add('gateway', () => gateway.ping());
+  const readiness = createReadiness()
+    .add('database', () => pingDatabase(pool))
+    .add('gateway', () => gateway.ping());
   const app = createHttpServer({
     logger,
     metrics: registry,
