@@ -41,13 +41,18 @@ export {
   toProblem,
 } from './http-server.js';
 export { MAX_JSON_DEPTH } from './json-body.js';
-export { Lifecycle, type LifecycleOptions } from './lifecycle.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { createMetrics, type Metrics } from './metrics.js';
 export { type MigrateOptions, type Migration, migrate } from './migrations.js';
 export { createPeriodicWork, type PeriodicWorkOptions } from './periodic-work.js';
 export { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemBody, problemSchema } from './problem.js';
-export { Readiness, type ReadinessCheck, type ReadinessCheckOptions, type ReadinessReport } from './readiness.js';
+export {
+  createReadiness,
+  type Readiness,
+  type ReadinessCheck,
+  type ReadinessCheckOptions,
+  type ReadinessReport,
+} from './readiness.js';
 export { DEFAULT_CACHE_CONTROL, SECURITY_HEADERS } from './security-headers.js';
 export {
   type BackgroundWork,

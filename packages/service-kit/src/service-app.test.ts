@@ -15,7 +15,7 @@ import { grpcUnary } from './grpc-unary.js';
 import { createHttpServer } from './http-server.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { Readiness } from './readiness.js';
+import { createReadiness } from './readiness.js';
 import { createServiceApp, type ServiceApp } from './service-app.js';
 
 const serialize = (value: unknown) => Buffer.from(JSON.stringify(value));
@@ -78,7 +78,7 @@ function watchHealth(address: string): { serving: Promise<void>; notServing: Pro
 /** A gRPC service whose `hold` call waits until released, with a background worker and two closers. */
 function buildEchoApp(events: string[], { failingCloser = false } = {}) {
   const metrics = createMetrics('test');
-  const readiness = new Readiness();
+  const readiness = createReadiness();
   const grpc = createGrpcServer({ logger, metrics });
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => {

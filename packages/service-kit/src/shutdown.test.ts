@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
-import { Readiness } from './readiness.js';
+import { createReadiness } from './readiness.js';
 import { createShutdown } from './shutdown.js';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 
 describe('createShutdown', () => {
   it('turns readiness 503 first, waits the drain delay, runs the steps once, then exits 0', async () => {
-    const readiness = new Readiness();
+    const readiness = createReadiness();
     const exits: number[] = [];
     const events: string[] = [];
     const shutdown = createShutdown({
@@ -39,7 +39,7 @@ describe('createShutdown', () => {
     let ran = false;
     const done = createShutdown({
       logger,
-      readiness: new Readiness(),
+      readiness: createReadiness(),
       timeoutMs: 50,
       drainDelayMs: 300,
       exit: (code) => exits.push(code),
@@ -56,10 +56,14 @@ describe('createShutdown', () => {
   it('exits 1 when a step failed, or when the shutdown was itself a failure', async () => {
     const exits: number[] = [];
     const exit = (code: number) => exits.push(code);
-    await createShutdown({ logger, readiness: new Readiness(), timeoutMs: 1_000, exit, steps: async () => false }).run(
-      'a',
-    );
-    await createShutdown({ logger, readiness: new Readiness(), timeoutMs: 1_000, exit, steps: async () => true }).run(
+    await createShutdown({
+      logger,
+      readiness: createReadiness(),
+      timeoutMs: 1_000,
+      exit,
+      steps: async () => false,
+    }).run('a');
+    await createShutdown({ logger, readiness: createReadiness(), timeoutMs: 1_000, exit, steps: async () => true }).run(
       'listen failed',
       { failure: true },
     );
@@ -71,7 +75,7 @@ describe('createShutdown', () => {
     let finish: (clean: boolean) => void = () => {};
     const done = createShutdown({
       logger,
-      readiness: new Readiness(),
+      readiness: createReadiness(),
       timeoutMs: 50,
       exit: (code) => exits.push(code),
       steps: () =>
@@ -93,11 +97,11 @@ describe('createShutdown', () => {
       script,
       `import { createShutdown } from ${here('./shutdown.ts')};
       import { createLogger } from ${here('./logger.ts')};
-      import { Readiness } from ${here('./readiness.ts')};
+      import { createReadiness } from ${here('./readiness.ts')};
       const logger = createLogger({ service: 'test', level: 'info' });
       const server = setInterval(() => {}, 1_000); // a listening server would keep the process alive
       const steps = async () => { clearInterval(server); return true; };
-      createShutdown({ logger, readiness: new Readiness(), timeoutMs: 5_000, steps }).handleSignals();
+      createShutdown({ logger, readiness: createReadiness(), timeoutMs: 5_000, steps }).handleSignals();
       process.send?.('started');`,
     );
     try {

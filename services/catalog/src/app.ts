@@ -8,12 +8,12 @@ import {
   createMetrics,
   createPeriodicWork,
   createPool,
+  createReadiness,
   createServiceApp,
   type Logger,
   migrate,
   type Pool,
   pingDatabase,
-  Readiness,
   type ServiceApp,
 } from '@platform/service-kit';
 import type { Config } from './config.js';
@@ -75,7 +75,7 @@ export async function buildApp(config: AppConfig, { logger }: { logger: Logger }
       if (expired > 0) logger.info({ expired }, 'expired stock holds released');
     },
   });
-  const readiness = new Readiness().add('database', () => pingDatabase(pool));
+  const readiness = createReadiness().add('database', () => pingDatabase(pool));
 
   const app = createServiceApp({
     config,

@@ -5,10 +5,10 @@ import { createJwtVerifier, type JwtVerifier } from '@platform/auth-kit';
 import {
   createHttpServer,
   createMetrics,
+  createReadiness,
   createServiceApp,
   type Logger,
   type Metrics,
-  Readiness,
   type ServiceApp,
   trustedProxies,
 } from '@platform/service-kit';
@@ -40,11 +40,12 @@ export interface BuildAppOptions {
 }
 
 export type GatewayApp = ServiceApp;
+export type { CatalogClient } from './grpc-clients.js';
 
 export async function buildApp(config: Config, options: BuildAppOptions): Promise<GatewayApp> {
   const metrics = options.metrics ?? createMetrics('gateway');
   // /readyz answers on the public port: its JWKS fetch is shared by concurrent probes and reused for a while
-  const readiness = new Readiness().add('auth-jwks', jwksReachable(config.JWKS_URL, 1_500), {
+  const readiness = createReadiness().add('auth-jwks', jwksReachable(config.JWKS_URL, 1_500), {
     cacheMs: config.READINESS_CACHE_MS,
   });
   const app = createHttpServer({

@@ -8,11 +8,11 @@ import {
   createMetrics,
   createPeriodicWork,
   createPool,
+  createReadiness,
   createServiceApp,
   type Logger,
   migrate,
   pingDatabase,
-  Readiness,
   type ServiceApp,
 } from '@platform/service-kit';
 import { type CatalogClient, createCatalogClient } from './catalog.client.js';
@@ -87,7 +87,7 @@ export async function buildApp(config: AppConfig, { logger }: { logger: Logger }
     ordersV1.OrdersServiceService,
     createOrdersGrpc({ service, verifier, logger }),
   );
-  const readiness = new Readiness()
+  const readiness = createReadiness()
     .add('database', () => pingDatabase(pool))
     .add('catalog', () => catalog.checkHealth());
 

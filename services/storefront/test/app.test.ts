@@ -1,6 +1,7 @@
 // The storefront built from its config on a real PostgreSQL, in front of a stand-in gateway: headers, cookies,
 // CSRF, login rotation, logout revocation, server-side refresh, readable problems, readiness, and replicas that
 // share sessions. (The real platform behind it: e2e/test/browser.)
+import { startEmbeddedPostgres } from '@platform/embedded-postgres';
 import { createLogger } from '@platform/service-kit';
 import { openTestDatabase, type TestDatabase } from '@platform/test-databases';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +56,7 @@ async function visit(
     on = app,
   }: { cookie?: string; form?: Record<string, string>; headers?: Record<string, string>; on?: StorefrontApp } = {},
 ): Promise<Visit> {
-  const response = await on.inject({
+  const response = await on.http.inject({
     method,
     url,
     headers: {
@@ -112,13 +113,13 @@ describe('storefront pages', () => {
   });
 
   it('start a session for a form: HttpOnly and SameSite=Lax, Secure with __Host- over TLS', async () => {
-    const plain = await app.inject({ method: 'GET', url: '/login', headers: { host: HOST } });
+    const plain = await app.http.inject({ method: 'GET', url: '/login', headers: { host: HOST } });
     expect(String(plain.headers['set-cookie'])).toMatch(
       /^storefront_session=[\w-]{43}; Max-Age=604800; Path=\/; HttpOnly; SameSite=Lax$/,
     );
     const behindTls = await build({ TRUST_PROXY_HOPS: '1' });
     try {
-      const secure = await behindTls.inject({
+      const secure = await behindTls.http.inject({
         method: 'GET',
         url: '/login',
         headers: { host: HOST, 'x-forwarded-proto': 'https' },
@@ -182,7 +183,7 @@ describe('storefront pages', () => {
 
   it('pass the request id and the browser address to the gateway, never the cookie', async () => {
     const session = await logIn();
-    await app.inject({
+    await app.http.inject({
       method: 'GET',
       url: '/orders',
       headers: { host: HOST, cookie: `storefront_session=${session}`, 'x-request-id': 'req-42' },
@@ -285,23 +286,24 @@ describe('storefront pages', () => {
 
 describe('with its session database down', () => {
   it('still shows the products, and answers a page that needs the session with a readable 503', async () => {
-    const own = await openTestDatabase('embedded');
+    // a server of its own, so stopping it is the outage (dropping a database of a shared one is another failure)
+    const own = await startEmbeddedPostgres();
     const shop = await buildApp(parseConfig({ DATABASE_URL: own.url, GATEWAY_URL: gateway.url }), {
       logger: createLogger({ service: 'storefront', level: 'silent' }),
     });
     try {
-      await own.close();
-      const browsing = await shop.inject({ method: 'GET', url: '/', headers: { host: HOST } });
+      await own.stop();
+      const browsing = await shop.http.inject({ method: 'GET', url: '/', headers: { host: HOST } });
       expect(browsing.statusCode).toBe(200);
       expect(browsing.body).toContain('Stoneware &lt;mug&gt;');
-      const withSession = await shop.inject({
+      const withSession = await shop.http.inject({
         method: 'GET',
         url: '/orders',
         headers: { host: HOST, cookie: `storefront_session=${'A'.repeat(43)}` },
       });
       expect(withSession.statusCode).toBe(503);
       expect(withSession.body).toContain('The shop cannot serve you right now');
-      expect((await shop.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+      expect((await shop.http.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
     } finally {
       await shop.close();
     }
