@@ -69,14 +69,6 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
           templateFile: 'templates/kubernetes/network-policy.yaml.hbs',
           data,
         },
-        // the image: until every service shares one Dockerfile, a copy of catalog's with its two defaults changed
-        () => {
-          const dockerfile = readFileSync(join(root, 'services/catalog/Dockerfile'), 'utf8')
-            .replace(/^ARG SERVICE=.*$/m, `ARG SERVICE=${service.name}`)
-            .replace(/^ARG HEALTH_PORT=.*$/m, `ARG HEALTH_PORT=${service.opsPort}`);
-          writeFileSync(join(root, `services/${service.name}/Dockerfile`), dockerfile);
-          return `services/${service.name}/Dockerfile (catalog's, for ${service.name})`;
-        },
       ];
       if (service.publicRoute) {
         actions.push(
