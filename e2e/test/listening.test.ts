@@ -42,21 +42,14 @@ it('listens on loopback only, but for the gateway that GATEWAY_HOST opened', asy
   expect(lan, 'this machine has no non-loopback IPv4 address to test with').toBeDefined();
 
   const seen: Record<string, string> = {};
-  // the load generator runs only with --with-load
+  // every port of every service the launcher runs by default (the load generator only runs with --with-load)
   const { loadgenOps: _notRunning, ...running } = offsetPorts(PORT_OFFSET);
   const ports = { ...running, postgres: Number(new URL(platform.databaseUrl).port) };
   for (const [name, port] of Object.entries(ports)) {
     seen[name] = `loopback ${await accepts('127.0.0.1', port)}, network ${await accepts(lan!, port)}`;
   }
-  expect(seen).toEqual({
-    gateway: 'loopback true, network true',
-    auth: 'loopback true, network false',
-    catalogGrpc: 'loopback true, network false',
-    catalogOps: 'loopback true, network false',
-    ordersGrpc: 'loopback true, network false',
-    ordersOps: 'loopback true, network false',
-    storefront: 'loopback true, network false',
-    postgres: 'loopback true, network false',
-  });
+  const loopbackOnly = Object.fromEntries(Object.keys(ports).map((name) => [name, 'loopback true, network false']));
+  expect(seen).toEqual({ ...loopbackOnly, gateway: 'loopback true, network true' });
+  expect(Object.keys(seen)).toEqual(expect.arrayContaining(['auth', 'catalogGrpc', 'ordersOps', 'storefront']));
   expect(platform.logs.some((line) => line.includes('(gateway, listening on 0.0.0.0), http://localhost:'))).toBe(true);
 });
