@@ -1,6 +1,7 @@
 // The storefront built from its config on a real PostgreSQL, in front of a stand-in gateway: headers, cookies,
 // CSRF, login rotation, logout revocation, server-side refresh, readable problems, readiness, and replicas that
 // share sessions. (The real platform behind it: e2e/test/browser.)
+import { startEmbeddedPostgres } from '@platform/embedded-postgres';
 import { createLogger } from '@platform/service-kit';
 import { openTestDatabase, type TestDatabase } from '@platform/test-databases';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -285,12 +286,13 @@ describe('storefront pages', () => {
 
 describe('with its session database down', () => {
   it('still shows the products, and answers a page that needs the session with a readable 503', async () => {
-    const own = await openTestDatabase('embedded');
+    // a server of its own, stopped under the running shop (the file's shared server keeps serving the other tests)
+    const own = await startEmbeddedPostgres();
     const shop = await buildApp(parseConfig({ DATABASE_URL: own.url, GATEWAY_URL: gateway.url }), {
       logger: createLogger({ service: 'storefront', level: 'silent' }),
     });
     try {
-      await own.close();
+      await own.stop();
       const browsing = await shop.inject({ method: 'GET', url: '/', headers: { host: HOST } });
       expect(browsing.statusCode).toBe(200);
       expect(browsing.body).toContain('Stoneware &lt;mug&gt;');
