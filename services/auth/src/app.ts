@@ -67,6 +67,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   const passwords = createPasswordHasher(dependencies.scrypt, {
     concurrency: config.PASSWORD_HASH_CONCURRENCY,
     queueLimit: config.PASSWORD_HASH_QUEUE_LIMIT,
+    maxWaitMs: config.PASSWORD_HASH_MAX_WAIT_MS,
   });
   const authMetrics = createAuthMetrics(metrics, passwords);
 

@@ -42,7 +42,12 @@ export const configSchema = Type.Object({
   /** scrypt derivations at once: each holds 128 MiB at N=2^17, so this bounds the memory logins take. */
   PASSWORD_HASH_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 16, default: 1 }),
   /** Derivations that may wait for a slot; one more answers 503 with Retry-After at once. */
-  PASSWORD_HASH_QUEUE_LIMIT: Type.Integer({ minimum: 0, maximum: 10_000, default: 4 }),
+  PASSWORD_HASH_QUEUE_LIMIT: Type.Integer({ minimum: 0, maximum: 10_000, default: 32 }),
+  /**
+   * A derivation that waited this long for its slot answers 503 with Retry-After instead of starting: well inside the
+   * gateway's AUTH_TIMEOUT_MS (5 s), so a login or registration is never done after the gateway gave up on it.
+   */
+  PASSWORD_HASH_MAX_WAIT_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 2_000 }),
   /**
    * The OAuth clients of POST /oauth/token (the platform's services), a JSON array of
    * `{client_id, client_secret_sha256, audiences}`; usually OAUTH_CLIENTS_FILE. Unset: no client gets a token.

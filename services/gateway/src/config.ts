@@ -38,7 +38,7 @@ export const configSchema = Type.Object({
    * Login and registration requests one client may make per window: stricter than RATE_LIMIT_MAX, since each costs
    * a password hash in auth. 0 turns it off.
    */
-  CREDENTIALS_RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 20 }),
+  CREDENTIALS_RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 60 }),
   CREDENTIALS_RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 60_000 }),
   /**
    * Addresses of the proxies in front (an ingress, a load balancer) whose X-Forwarded-For is believed, in
