@@ -183,7 +183,7 @@ describe('key rotation with the deployment tools, against the auth process', () 
 
   it("rotates compose's secrets volume in steps (secrets-init rotate-jwt)", async () => {
     const root = join(scratch, 'compose-secrets');
-    for (const consumer of ['postgres', 'auth', 'auth-keyring', 'catalog', 'orders']) {
+    for (const consumer of ['postgres', 'auth', 'auth-keyring', 'catalog', 'orders', 'storefront']) {
       await mkdir(join(root, consumer), { recursive: true });
     }
     const generate = (...args: string[]) =>

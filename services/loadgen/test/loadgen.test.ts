@@ -3,7 +3,7 @@
 // it within the shutdown deadline even with requests hanging.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,8 @@ let loadgen: LoadgenProcess | undefined;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'loadgen-platform-'));
+  // as root the embedded PostgreSQL runs as user postgres, which must be able to enter it (mkdtemp makes it 0700)
+  await chmod(dataDir, 0o755);
   external = process.env.TEST_DATABASE_URL ? await openTestDatabase('postgres') : undefined;
   platform = await startPlatform({
     env: {

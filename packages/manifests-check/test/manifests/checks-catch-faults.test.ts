@@ -373,20 +373,16 @@ describe('the checks catch', () => {
   });
 
   it('issue 11: an ops path reachable through a catch-all route, at the Istio edge and through an Ingress', () => {
+    // the shop's catch-all route without the ops-paths route before it
     const objects = broken((o) => {
       const http = spec<{ http: { name: string }[] }>(find(o, 'VirtualService', 'platform-ingress')).http;
-      http.splice(0, 1);
-      http.push({
-        name: 'storefront',
-        route: [{ destination: { host: 'gateway.platform.svc.cluster.local', port: { number: 8080 } } }],
-      } as never);
       http.splice(
-        http.findIndex((r) => r.name === 'not-found'),
+        http.findIndex((r) => r.name === 'ops-paths'),
         1,
       );
     });
     expect(checkEdgeRouting(objects)).toContainEqual(
-      'VirtualService platform/platform-ingress: GET /metrics reaches gateway:8080',
+      'VirtualService platform/platform-ingress: GET /metrics reaches storefront:8082',
     );
     const ingress = broken((o) => {
       const rules = spec<{ rules: { http: { paths: Record<string, unknown>[] } }[] }>(
@@ -468,6 +464,82 @@ describe('the checks catch', () => {
     expect(checkProbes(objects)).toContainEqual(
       "Deployment platform/catalog: HOST is unset (127.0.0.1), so probes and callers on the pod's address find nothing",
     );
+  });
+
+  it('issue 13: the shop left out of a way in, or given "/" there, which exposes the ops paths', () => {
+    const withoutShop = broken((o) => remove(o, 'HTTPRoute', 'shop'), gatewayApi);
+    expect(checkEdgeRouting(withoutShop)).toContainEqual('HTTPRoute: GET / goes to nothing, not storefront:8082');
+    const catchAll = broken((o) => {
+      const rules = spec<{ rules: { matches: { path: { type: string; value: string } }[] }[] }>(
+        find(o, 'HTTPRoute', 'shop'),
+      ).rules;
+      rules[0]!.matches = [{ path: { type: 'PathPrefix', value: '/' } }];
+    }, gatewayApi);
+    expect(checkEdgeRouting(catchAll)).toContainEqual('HTTPRoute: GET /metrics reaches storefront:8082');
+    const ingress = broken((o) => {
+      const paths = spec<{ rules: { http: { paths: { path: string; pathType: string }[] } }[] }>(
+        find(o, 'Ingress', 'shop'),
+      ).rules[0]!.http.paths;
+      paths[0]!.pathType = 'Prefix';
+    }, plain);
+    expect(checkEdgeRouting(ingress)).toContainEqual('Ingress: GET /healthz reaches storefront:8082');
+  });
+
+  it("issue 13: the shop's forms retried at the edge, and a shop route that gives up before the storefront's call", () => {
+    const objects = broken((o) => {
+      const http = spec<{ http: { name: string; timeout: string; retries: Record<string, unknown> }[] }>(
+        find(o, 'VirtualService', 'platform-ingress'),
+      ).http;
+      http.find((r) => r.name === 'shop-forms')!.retries = { attempts: 2, retryOn: 'connect-failure,reset' };
+      http.find((r) => r.name === 'shop-reads')!.timeout = '5s';
+    });
+    expect(checkRetries(objects, istioInstall)).toContainEqual(
+      'VirtualService platform/platform-ingress: route shop-forms retries POST /login (2 attempts), which is not idempotent',
+    );
+    expect(checkMeshTimeouts(objects)).toContainEqual(
+      "VirtualService platform/platform-ingress: route shop-reads gives up (5s) before one of the storefront's calls to the gateway (5250 ms)",
+    );
+  });
+
+  it('issue 13: the storefront and the load generator shut out of the gateway', () => {
+    const mesh = broken((o) => {
+      const rules = spec<{ rules: unknown[] }>(find(o, 'AuthorizationPolicy', 'gateway')).rules;
+      rules.splice(1, 1);
+      const from = spec<{ ingress: { from: { podSelector?: { matchLabels?: Record<string, string> } }[] }[] }>(
+        find(o, 'NetworkPolicy', 'gateway'),
+      ).ingress[0]!.from;
+      from.splice(
+        from.findIndex((peer) => peer.podSelector?.matchLabels?.app === 'loadgen'),
+        1,
+      );
+    });
+    expect(checkAuthorizationFlow(mesh, ingressServiceAccount(istioInstall))).toContainEqual(
+      'AuthorizationPolicy: storefront->gateway:8080 is in the request flow but not allowed',
+    );
+    expect(checkNetworkPolicyFlow(mesh)).toContainEqual(
+      'NetworkPolicy: loadgen->gateway:8080 is in the request flow but no ingress rule allows it',
+    );
+    const withoutMesh = broken((o) => {
+      spec<{ egress: unknown[] }>(find(o, 'NetworkPolicy', 'storefront')).egress.splice(0, 1);
+    }, plain);
+    expect(checkNetworkPolicyFlow(withoutMesh)).toContainEqual(
+      'NetworkPolicy: storefront->gateway:8080 is in the request flow but no egress rule allows it',
+    );
+  });
+
+  it('issue 13: a load generator that runs without being asked, or under an autoscaler', () => {
+    const objects = broken((o) => {
+      delete spec<{ replicas?: number }>(find(o, 'Deployment', 'loadgen')).replicas;
+      o.push({
+        ...structuredClone(find(o, 'HorizontalPodAutoscaler', 'gateway')!),
+        metadata: { name: 'loadgen', namespace: 'platform' },
+      });
+    }, plain);
+    const problems = checkWorkloadShape(objects);
+    expect(problems).toContainEqual(
+      'loadgen: runs only when asked for, but its Deployment sets replicas unset (1), not 0',
+    );
+    expect(problems).toContainEqual('loadgen: runs only when asked for, but an autoscaler would start it');
   });
 
   it('a canary that drifted from its stable version, and weights that do not add up', () => {
