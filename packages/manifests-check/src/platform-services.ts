@@ -64,6 +64,7 @@ export const publicApi: PublicRequest[] = [
   { method: 'GET', path: '/api/auth/me', bearer: true, idempotent: true },
   { method: 'GET', path: '/.well-known/jwks.json', bearer: false, idempotent: true },
   { method: 'GET', path: '/.well-known/openid-configuration', bearer: false, idempotent: true },
+  { method: 'GET', path: '/.well-known/oauth-authorization-server', bearer: false, idempotent: true },
   { method: 'GET', path: '/api/catalog/products', bearer: false, idempotent: true },
   {
     method: 'GET',

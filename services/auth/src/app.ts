@@ -93,7 +93,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
     passwords,
     events: authMetrics,
     tokens: createTokens(keys, {
-      issuer: config.JWT_ISSUER,
+      issuer: config.PUBLIC_URL,
       audience: config.JWT_AUDIENCE,
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     }),
@@ -113,10 +113,10 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   });
   if (ownsPool) app.addHook('onClose', () => pool.end());
   await app.register(authRoutes, { service });
-  await app.register(wellKnownRoutes, { keys, issuer: config.JWT_ISSUER });
+  await app.register(wellKnownRoutes, { keys, issuer: config.PUBLIC_URL });
   await app.register(oauthTokenRoutes, {
     clients,
-    tokens: createClientTokens(keys, { issuer: config.JWT_ISSUER, ttlSeconds: config.CLIENT_TOKEN_TTL_SECONDS }),
+    tokens: createClientTokens(keys, { issuer: config.PUBLIC_URL, ttlSeconds: config.CLIENT_TOKEN_TTL_SECONDS }),
   });
 
   return Object.assign(app, { readiness, keys });

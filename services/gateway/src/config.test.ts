@@ -13,7 +13,7 @@ describe('parseConfig', () => {
       ORDERS_ADDR: '127.0.0.1:50052',
       CATALOG_TRANSPORT: 'grpc',
       CATALOG_HTTP_URL: 'http://127.0.0.1:9101',
-      JWT_ISSUER: 'http://localhost:8081',
+      PUBLIC_URL: 'http://localhost:8080',
       JWT_AUDIENCE: 'platform-api',
       GRPC_DEADLINE_MS: 2000,
       RATE_LIMIT_MAX: 600,

@@ -1,6 +1,6 @@
 // The gateway's configuration: the only module that reads process.env. Validated once at start; a bad value stops
 // the process with a message naming the variable.
-import { baseConfigProperties, loadConfig, loadConfigOrExit } from '@platform/service-kit/config';
+import { baseConfigProperties, loadConfig, loadConfigOrExit, publicUrlProperty } from '@platform/service-kit/config';
 import { trustedProxies } from '@platform/service-kit/trusted-proxies';
 import Type, { type Static } from 'typebox';
 
@@ -25,7 +25,11 @@ export const configSchema = Type.Object({
   CATALOG_HTTP_URL: Type.String({ default: 'http://127.0.0.1:9101', pattern: '^https?://[^\\s]+$' }),
   /** Defaults to `${AUTH_URL}/.well-known/jwks.json`. */
   JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
-  JWT_ISSUER: Type.String({ default: 'http://localhost:8081', minLength: 1 }),
+  /**
+   * The platform's public address, this gateway as clients reach it: the issuer every token must name (auth signs
+   * with the same PUBLIC_URL) and the server of the OpenAPI document.
+   */
+  PUBLIC_URL: publicUrlProperty,
   JWT_AUDIENCE: Type.String({ default: 'platform-api', minLength: 1 }),
   /** Deadline of every gRPC call to catalog and orders. */
   GRPC_DEADLINE_MS: Type.Integer({ minimum: 1, maximum: 60_000, default: 2_000 }),

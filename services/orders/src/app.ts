@@ -33,7 +33,7 @@ export type AppConfig = Pick<
   | 'DATABASE_URL'
   | 'CATALOG_ADDR'
   | 'JWKS_URL'
-  | 'JWT_ISSUER'
+  | 'PUBLIC_URL'
   | 'JWT_AUDIENCE'
   | 'GRPC_DEADLINE_MS'
   | 'OAUTH_TOKEN_URL'
@@ -95,7 +95,7 @@ export async function buildApp(config: AppConfig, { logger }: { logger: Logger }
   const recovery = createPlacementRecovery({ service, intervalMs: config.RECOVERY_INTERVAL_MS, logger });
   const identity = createCallerIdentity({
     jwksUrl: config.JWKS_URL,
-    issuer: config.JWT_ISSUER,
+    issuer: config.PUBLIC_URL,
     audience: config.JWT_AUDIENCE,
   });
 

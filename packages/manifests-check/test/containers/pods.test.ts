@@ -69,7 +69,7 @@ describe('pods of k8s/overlays/minikube run in docker', () => {
     }, 150_000);
   }
 
-  it('auth serves the issuer and JWKS address the RequestAuthentication names, with both signing keys', () => {
+  it('auth publishes the issuer the RequestAuthentication names, and serves both signing keys where it fetches them', () => {
     const r = runner!;
     const auth = started.get('auth');
     if (!auth) throw new Error('auth did not start');
@@ -83,8 +83,9 @@ describe('pods of k8s/overlays/minikube run in docker', () => {
       jwks_uri: string;
     };
     expect(discovery.issuer).toBe(rule.issuer);
-    expect(discovery.jwks_uri).toBe(rule.jwksUri);
-    // the same address, resolved on this network as in the cluster
+    // published under the public address; the mesh fetches the same keys from auth's Service instead
+    expect(discovery.jwks_uri).toBe(`${rule.issuer}/.well-known/jwks.json`);
+    // auth's Service address, resolved on this network as in the cluster
     const jwks = r.fetchJsonInNetwork(image, rule.jwksUri) as { keys: { kid: string }[] };
     expect(new Set(jwks.keys.map((k) => k.kid)).size).toBe(2);
   });

@@ -10,7 +10,7 @@ import { checkEdgeRouting } from '../../src/checks/edge-routing.check.js';
 import { checkEnvNames } from '../../src/checks/env.check.js';
 import { checkImages } from '../../src/checks/images.check.js';
 import { checkIstioInstall } from '../../src/checks/install.check.js';
-import { checkJwtPolicy } from '../../src/checks/jwt.check.js';
+import { checkJwtPolicy, checkTokenIssuer } from '../../src/checks/jwt.check.js';
 import { checkLinkerdRoutes } from '../../src/checks/linkerd.check.js';
 import { checkMeshTimeouts } from '../../src/checks/mesh-timeouts.check.js';
 import { checkOutlierDetection } from '../../src/checks/outlier-detection.check.js';
@@ -205,11 +205,50 @@ describe('the checks catch', () => {
     });
     const problems = checkJwtPolicy(objects);
     expect(problems).toContainEqual(
-      'RequestAuthentication platform/gateway-jwt: issuer http://auth:8081, auth issues http://auth.platform.svc.cluster.local:8081',
+      'RequestAuthentication platform/gateway-jwt: issuer http://auth:8081, auth issues http://localhost:8080',
     );
     expect(problems).toContainEqual(
       "EnvoyFilter: the gateway sidecar's own 401 does not leave as the contract's 401 problem details with WWW-Authenticate: Bearer",
     );
+  });
+
+  it("issue 15, the old issuer: auth's address inside the cluster, named alike everywhere, which no client can reach", () => {
+    const internal = 'http://auth.platform.svc.cluster.local:8081';
+    const objects = broken((o) => {
+      for (const app of ['auth', 'gateway', 'catalog', 'orders']) configOf(o, app).PUBLIC_URL = internal;
+      spec<{ jwtRules: { issuer: string }[] }>(find(o, 'RequestAuthentication', 'gateway-jwt')).jwtRules[0]!.issuer =
+        internal;
+    });
+    // every part agrees, and still a client's discovery would find an issuer it cannot fetch anything from
+    expect(checkJwtPolicy(objects)).toEqual([
+      `auth: PUBLIC_URL ${internal} is an address inside the cluster: clients cannot fetch the issuer's metadata there`,
+    ]);
+    const shortName = broken((o) => {
+      for (const app of ['auth', 'gateway', 'catalog', 'orders']) configOf(o, app).PUBLIC_URL = 'http://auth:8081';
+    }, plain);
+    expect(checkTokenIssuer(shortName)).toEqual([
+      "auth: PUBLIC_URL http://auth:8081 is an address inside the cluster: clients cannot fetch the issuer's metadata there",
+    ]);
+  });
+
+  it('a verifier expecting another issuer, one fetching the JWKS through the public address, and a path as issuer', () => {
+    const objects = broken((o) => {
+      configOf(o, 'orders').PUBLIC_URL = 'https://api.example.com';
+      configOf(o, 'catalog').JWKS_URL = 'http://localhost:8080/.well-known/jwks.json';
+      spec<{ jwtRules: { jwksUri: string }[] }>(find(o, 'RequestAuthentication', 'gateway-jwt')).jwtRules[0]!.jwksUri =
+        'http://localhost:8080/.well-known/jwks.json';
+    });
+    expect(checkJwtPolicy(objects)).toEqual([
+      "catalog: JWKS_URL http://localhost:8080/.well-known/jwks.json: host localhost:8080 is not the auth Service's address",
+      'orders: expects issuer https://api.example.com (PUBLIC_URL), auth issues http://localhost:8080',
+      "RequestAuthentication platform/gateway-jwt: jwksUri http://localhost:8080/.well-known/jwks.json: host localhost:8080 is not the auth Service's address",
+    ]);
+    const withPath = broken((o) => {
+      for (const app of ['auth', 'gateway', 'catalog', 'orders']) configOf(o, app).PUBLIC_URL = 'https://shop.test/api';
+    }, plain);
+    expect(checkTokenIssuer(withPath)).toEqual([
+      'auth: PUBLIC_URL https://shop.test/api is not an http(s) origin without a path (the services refuse it)',
+    ]);
   });
 
   it('issue 14.8, the old edge: a 403 turned into "bearer token required", a DENY for missing tokens, tokens kept on public routes', () => {
