@@ -4,6 +4,8 @@
 # environment because that is what both the official image and a compatible local one (POSTGRES_IMAGE) accept: the
 # superuser's as POSTGRES_PASSWORD, and each service database's (<database>-password, one per service with storage in
 # the platform's list) as <DATABASE>_DB_PASSWORD for 10-service-databases.sh, run once on an empty data directory.
+#   entrypoint.sh ensure-databases   (in the running container) creates the roles and databases that are missing,
+#                                    e.g. a new service's in a stack made before that service existed
 set -eu
 dir=/run/secrets
 secret() {
@@ -20,4 +22,9 @@ for file in "$dir"/*-password; do
   value=$(secret "$database-password")
   export "$variable=$value"
 done
+if [ "${1:-}" = ensure-databases ]; then
+  # over the server's local socket, as the superuser the image made
+  export PGHOST=/var/run/postgresql PGPASSWORD="$POSTGRES_PASSWORD" POSTGRES_USER="${POSTGRES_USER:-postgres}"
+  exec bash /docker-entrypoint-initdb.d/10-service-databases.sh
+fi
 exec docker-entrypoint.sh "$@"

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LauncherConfigError, loadConfig } from './config.js';
+import { LauncherConfigError, loadConfig, MAX_PORT_OFFSET } from './config.js';
 import { repoRoot } from './repo-root.js';
 
 describe('loadConfig', () => {
@@ -55,8 +55,11 @@ describe('loadConfig', () => {
       portOffset: 12_000,
       embeddedPostgresPort: 0,
     });
-    expect(() => loadConfig({ PLATFORM_PORT_OFFSET: '20000' })).toThrow(
-      /^PLATFORM_PORT_OFFSET must be an integer from 0 to 15000/,
+    // up to what keeps the highest port of the list (orders' 50052 today) a port
+    expect(MAX_PORT_OFFSET).toBeGreaterThanOrEqual(15_000);
+    expect(loadConfig({ PLATFORM_PORT_OFFSET: String(MAX_PORT_OFFSET) }).portOffset).toBe(MAX_PORT_OFFSET);
+    expect(() => loadConfig({ PLATFORM_PORT_OFFSET: String(MAX_PORT_OFFSET + 1) })).toThrow(
+      new RegExp(`^PLATFORM_PORT_OFFSET must be an integer from 0 to ${MAX_PORT_OFFSET}`),
     );
   });
 

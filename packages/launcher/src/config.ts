@@ -1,7 +1,11 @@
 // The launcher's own environment and arguments, read and validated once; services read theirs themselves from what it
 // passes on.
 import { isAbsolute, join, resolve } from 'node:path';
+import { CONTRACT_PORTS } from '@platform/topology';
 import { repoRoot } from './repo-root.js';
+
+/** The largest offset that keeps every port of the list a port (65535 at most). */
+export const MAX_PORT_OFFSET = 65_535 - Math.max(...Object.values(CONTRACT_PORTS));
 
 export interface LauncherConfig {
   /** Absolute; the embedded database lives in `<dataDir>/postgres`, auth keeps its keys here too. */
@@ -75,7 +79,7 @@ export function loadConfig(
     dataDir,
     databaseUrl,
     embeddedPostgresPort: integer(env, 'EMBEDDED_POSTGRES_PORT', 54329, 0, 65535),
-    portOffset: integer(env, 'PLATFORM_PORT_OFFSET', 0, 0, 15_000),
+    portOffset: integer(env, 'PLATFORM_PORT_OFFSET', 0, 0, MAX_PORT_OFFSET),
     gatewayHost: nonEmpty(env.GATEWAY_HOST),
     stopTimeoutMs: shutdownTimeoutMs + 5_000,
     colorAllowed: nonEmpty(env.NO_COLOR) === undefined,

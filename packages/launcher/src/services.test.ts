@@ -1,7 +1,8 @@
 import { services as topology } from '@platform/topology';
 import { describe, expect, it } from 'vitest';
-import { readyLine, serviceEnvironment } from './platform.js';
+import { defaultPublicUrl, readyLine, serviceEnvironment } from './platform.js';
 import {
+  CONTRACT_PORTS,
   defaultServiceNames,
   GATEWAY_URL,
   gatewayUrlFor,
@@ -104,6 +105,14 @@ describe('serviceEnvironment', () => {
     });
     const gateway = SERVICES.find((s) => s.name === 'gateway')!;
     expect(serviceEnvironment(gateway, {}, { databaseUrl: '', dataDir: '/d' }).HOST).toBeUndefined();
+  });
+
+  it('gives every service the one PUBLIC_URL it is told, the issuer all of them agree on', () => {
+    const context = { databaseUrl: 'postgres://x', dataDir: '/d', publicUrl: 'http://localhost:18080' };
+    const urls = Object.fromEntries(contract.map((s) => [s.name, serviceEnvironment(s, {}, context).PUBLIC_URL]));
+    expect(urls).toEqual(Object.fromEntries(CONTRACT.map((name) => [name, 'http://localhost:18080'])));
+    expect(defaultPublicUrl(offsetPorts(10_000))).toBe('http://localhost:18080');
+    expect(defaultPublicUrl(CONTRACT_PORTS)).toBe('http://localhost:8080');
   });
 
   it('lets the table port win over an inherited PORT', () => {

@@ -10,17 +10,8 @@ import {
   services,
 } from '@platform/topology';
 
-/**
- * Services of the list that the manifests do not deploy yet: branch storefront-wiring adds them to compose,
- * Kubernetes and Istio. The checks leave them out until then, and `topology.test.ts` fails as soon as they are
- * deployed, so that this set is emptied then rather than forgotten.
- */
-export const pendingServices: ReadonlySet<string> = new Set(['storefront', 'loadgen']);
-
-/** The list's services that the manifests deploy, each after those it calls. */
-export const deployedServices: readonly ServiceEntry[] = inCallOrder(
-  services.filter((s) => !pendingServices.has(s.name)),
-);
+/** The list's services, each after those it calls: every one is deployed (the load generator with 0 replicas). */
+export const deployedServices: readonly ServiceEntry[] = inCallOrder(services);
 
 export interface PlatformService {
   name: string;
@@ -28,6 +19,12 @@ export interface PlatformService {
   httpPortEnv: 'PORT' | 'OPS_PORT';
   httpPort: number;
   grpcPort?: number;
+  /**
+   * Runs only when asked for (`optional` in the list: the load generator): a Deployment of 0 replicas that an
+   * operator scales, so no autoscaler or disruption budget; nothing calls it, so no Service and no preStop wait for
+   * endpoint removal.
+   */
+  onDemand?: true;
 }
 
 export const platformServices: PlatformService[] = deployedServices.map((s) => ({
@@ -35,6 +32,7 @@ export const platformServices: PlatformService[] = deployedServices.map((s) => (
   httpPortEnv: s.kind === 'http' ? 'PORT' : 'OPS_PORT',
   httpPort: s.ports[opsRole(s)]!,
   ...(s.ports.grpc === undefined ? {} : { grpcPort: s.ports.grpc }),
+  ...(s.optional ? { onDemand: true as const } : {}),
 }));
 
 export const platformNamespace = 'platform';
@@ -61,6 +59,25 @@ export const publicApi: PublicRequest[] = publicApiOf(deployedServices).map((rou
   bearer: route.bearer,
   idempotent: route.idempotent,
 }));
+
+/**
+ * What a browser asks the shop (services/storefront, "route" table), as the edge sees it: every one reaches
+ * storefront:8082 through every way in. Page loads may be retried at the edge; forms never.
+ */
+export const shopPages: PublicRequest[] = [
+  { method: 'GET', path: '/', bearer: false, idempotent: true },
+  { method: 'GET', path: '/products/0b6e3c1e-4f5a-4d7e-9c2b-1f2e3d4c5b6a', bearer: false, idempotent: true },
+  { method: 'GET', path: '/register', bearer: false, idempotent: true },
+  { method: 'POST', path: '/register', bearer: false, idempotent: false },
+  { method: 'GET', path: '/login?next=/orders', bearer: false, idempotent: true },
+  { method: 'POST', path: '/login', bearer: false, idempotent: false },
+  { method: 'POST', path: '/logout', bearer: false, idempotent: false },
+  { method: 'GET', path: '/orders', bearer: false, idempotent: true },
+  { method: 'POST', path: '/orders', bearer: false, idempotent: false },
+  { method: 'GET', path: '/orders/0b6e3c1e-4f5a-4d7e-9c2b-1f2e3d4c5b6a', bearer: false, idempotent: true },
+  { method: 'POST', path: '/orders/0b6e3c1e-4f5a-4d7e-9c2b-1f2e3d4c5b6a/cancel', bearer: false, idempotent: false },
+  { method: 'GET', path: '/static/storefront.css', bearer: false, idempotent: true },
+];
 
 /** Paths every HTTP port serves for operators only: no public route may reach them. */
 export const opsPaths = ['/healthz', '/readyz', '/metrics'];

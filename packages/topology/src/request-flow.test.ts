@@ -51,7 +51,7 @@ it('derives the metrics targets: the HTTP port, or the ops port beside an API', 
 
 it('derives the public API, each route with the service that answers it behind the edge', () => {
   const api = publicApi(services);
-  expect(api).toHaveLength(13);
+  expect(api).toHaveLength(14);
   expect(api).toContainEqual({
     method: 'POST',
     path: '/api/orders/:id/cancel',

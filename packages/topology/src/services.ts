@@ -42,6 +42,7 @@ export const services = [
       { method: 'GET', path: '/api/auth/me', bearer: true, idempotent: true },
       { method: 'GET', path: '/.well-known/jwks.json', bearer: false, idempotent: true },
       { method: 'GET', path: '/.well-known/openid-configuration', bearer: false, idempotent: true },
+      { method: 'GET', path: '/.well-known/oauth-authorization-server', bearer: false, idempotent: true },
     ],
     replicas: { min: 2, max: 5 },
     // the gateway reaches auth over loopback and names the client in X-Forwarded-For; nobody else's is believed

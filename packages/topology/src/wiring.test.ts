@@ -24,12 +24,17 @@ it('keys every port of the contract by service and role', () => {
 
 it('wires each service to what it calls, wherever the callee is found', () => {
   const compose = (callee: ServiceEntry, role: 'http' | 'grpc' | 'ops') => `${callee.name}:${callee.ports[role]}`;
-  expect(callEnv(named('gateway'), services, compose)).toEqual({
+  const gateway = callEnv(named('gateway'), services, compose);
+  const contract = {
     AUTH_URL: 'http://auth:8081',
     JWKS_URL: 'http://auth:8081/.well-known/jwks.json',
     CATALOG_ADDR: 'catalog:50051',
     ORDERS_ADDR: 'orders:50052',
-  });
+  };
+  expect(gateway).toMatchObject(contract);
+  // the services `npm run new:service` added with a public route: only their gRPC addresses
+  const added = Object.keys(gateway).filter((name) => !(name in contract));
+  expect(added.filter((name) => !/^[A-Z0-9_]+_ADDR$/.test(name))).toEqual([]);
   expect(callEnv(named('orders'), services, compose)).toEqual({
     CATALOG_ADDR: 'catalog:50051',
     JWKS_URL: 'http://auth:8081/.well-known/jwks.json',

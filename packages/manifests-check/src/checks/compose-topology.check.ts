@@ -125,7 +125,9 @@ export function checkComposeAgainstList(
   const wantDatabases = databases(list)
     .map((d) => d.service)
     .join(' ');
-  if (initEnv.get('PLATFORM_DATABASES') !== wantDatabases) {
+  // a set: the order of the words does not matter to secrets-init
+  const sameWords = (a: string, b: string) => a.split(/\s+/).sort().join(' ') === b.split(/\s+/).sort().join(' ');
+  if (!sameWords(initEnv.get('PLATFORM_DATABASES') ?? '', wantDatabases)) {
     problems.push(
       `compose: secrets-init's PLATFORM_DATABASES is "${initEnv.get('PLATFORM_DATABASES') ?? ''}", the list says "${wantDatabases}"`,
     );
@@ -133,7 +135,7 @@ export function checkComposeAgainstList(
   const wantClients = serviceClients(list)
     .map((c) => `${c.clientId}=${c.audiences.join(',')}`)
     .join(' ');
-  if ((initEnv.get('PLATFORM_SERVICE_CLIENTS') ?? '') !== wantClients) {
+  if (!sameWords(initEnv.get('PLATFORM_SERVICE_CLIENTS') ?? '', wantClients)) {
     problems.push(
       `compose: secrets-init's PLATFORM_SERVICE_CLIENTS is "${initEnv.get('PLATFORM_SERVICE_CLIENTS') ?? ''}", the list says "${wantClients}"`,
     );

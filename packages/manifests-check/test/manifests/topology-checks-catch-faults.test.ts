@@ -4,8 +4,9 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ServiceEntry } from '@platform/topology';
+import { databases, type ServiceEntry } from '@platform/topology';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { type ComposeFile, checkComposeAgainstList, parseCompose } from '../../src/checks/compose-topology.check.js';
 import { checkKubernetesAgainstList, checkKubernetesBase } from '../../src/checks/kubernetes-topology.check.js';
 import { type KubeObject, workloads } from '../../src/kube-object.js';
@@ -18,8 +19,8 @@ const prometheus = readFileSync(join(repoRoot, 'compose/prometheus/prometheus.ym
 const plain = renderAll().rendered.find((r) => r.overlay.path === 'k8s/overlays/minikube')?.objects ?? [];
 
 /** The list with one more service, as the generator would add it. */
-const widgets: ServiceEntry = {
-  name: 'widgets',
+const invoices: ServiceEntry = {
+  name: 'invoices',
   summary: 'a service the files do not have yet',
   kind: 'grpc',
   ports: { grpc: 50090, ops: 9190 },
@@ -27,7 +28,22 @@ const widgets: ServiceEntry = {
   calls: [],
   replicas: { min: 2, max: 5 },
 };
-const withWidgets = [...deployedServices, widgets];
+const withInvoices = [...deployedServices, invoices];
+// what the files and the list hold today (services `npm run new:service` added included)
+const composeDatabases = String(
+  (parseCompose(composeText).services!['secrets-init']!.environment as Record<string, string>).PLATFORM_DATABASES,
+);
+const listDatabases = databases(deployedServices)
+  .map((d) => d.service)
+  .join(' ');
+const grpcServices = deployedServices
+  .filter((s) => s.kind === 'grpc')
+  .map((s) => s.name)
+  .join('|');
+const noMesh = parse(readFileSync(join(repoRoot, 'k8s/components/no-mesh/kustomization.yaml'), 'utf8')) as {
+  patches: { path: string; target: { name: string } }[];
+};
+const headless = noMesh.patches.find((p) => p.path === 'headless-services.yaml')!.target.name;
 
 function brokenCompose(change: (compose: ComposeFile) => void): ComposeFile {
   const compose = parseCompose(composeText);
@@ -43,13 +59,13 @@ const env = (compose: ComposeFile, name: string) => compose.services![name]!.env
 
 describe('the compose check catches', () => {
   it('a service of the list that compose does not run, and its missing secrets and metrics', () => {
-    const problems = checkComposeAgainstList(parseCompose(composeText), withWidgets, prometheus);
-    expect(problems).toContain('compose: widgets: missing (the list has it)');
+    const problems = checkComposeAgainstList(parseCompose(composeText), withInvoices, prometheus);
+    expect(problems).toContain('compose: invoices: missing (the list has it)');
     expect(problems).toContain(
-      `compose: secrets-init's PLATFORM_DATABASES is "auth catalog orders", the list says "auth catalog orders widgets"`,
+      `compose: secrets-init's PLATFORM_DATABASES is "${composeDatabases}", the list says "${listDatabases} invoices"`,
     );
-    expect(problems).toContain('compose: secrets-init does not fill widgets-secrets');
-    expect(problems).toContain('compose/prometheus: does not scrape widgets:9190');
+    expect(problems).toContain('compose: secrets-init does not fill invoices-secrets');
+    expect(problems).toContain('compose/prometheus: does not scrape invoices:9190');
   });
 
   it('a platform service the list does not have, and a target Prometheus scrapes for nothing', () => {
@@ -92,9 +108,9 @@ describe('the compose check catches', () => {
 
 describe('the Kubernetes check catches', () => {
   it('a service of the list with no Deployment, and its password missing from the credentials', () => {
-    const problems = checkKubernetesAgainstList(plain, withWidgets);
-    expect(problems).toContain('widgets: no Deployment (the list has it)');
-    expect(problems).toContain('Secret postgres-credentials: no WIDGETS_DB_PASSWORD');
+    const problems = checkKubernetesAgainstList(plain, withInvoices);
+    expect(problems).toContain('invoices: no Deployment (the list has it)');
+    expect(problems).toContain('Secret postgres-credentials: no INVOICES_DB_PASSWORD');
   });
 
   it('a Deployment the list does not have, an address and a port that drifted, a replica count', () => {
@@ -138,11 +154,11 @@ describe('the Kubernetes check catches', () => {
     afterAll(() => rmSync(root, { recursive: true, force: true }));
 
     it('a service folder left out of the base, autoscaler bounds other than the hint, gRPC left behind a ClusterIP', () => {
-      const problems = checkKubernetesBase(root, withWidgets);
-      expect(problems).toContain('k8s/base/kustomization.yaml: widgets is not a resource');
-      expect(problems).toContain('k8s/base/widgets/hpa.yaml: missing, the list says 2 to 5 pods');
+      const problems = checkKubernetesBase(root, withInvoices);
+      expect(problems).toContain('k8s/base/kustomization.yaml: invoices is not a resource');
+      expect(problems).toContain('k8s/base/invoices/hpa.yaml: missing, the list says 2 to 5 pods');
       expect(problems).toContain(
-        'k8s/components/no-mesh: headless Services "catalog|orders", the list\'s gRPC services are "catalog|orders|widgets" (round_robin needs every pod\'s address)',
+        `k8s/components/no-mesh: headless Services "${headless}", the list's gRPC services are "${grpcServices}|invoices" (round_robin needs every pod's address)`,
       );
       const hpa = join(root, 'k8s/base/orders/hpa.yaml');
       writeFileSync(hpa, readFileSync(hpa, 'utf8').replace('maxReplicas: 5', 'maxReplicas: 9'));
