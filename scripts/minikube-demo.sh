@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole platform on minikube with Istio, in one command (k8s/README.md walks through it):
 #
-#   scripts/minikube-demo.sh [up]                start minikube, build the images, install Istio, deploy, smoke-test
+#   scripts/minikube-demo.sh [up]                start minikube, build the images, install Istio, deploy, smoke-test,
+#                                                start the load generator, print the shop's and the tools' addresses
 #   scripts/minikube-demo.sh up --registry R     push the images to registry R and deploy them from there instead of
 #                                                building inside minikube; R is `minikube` (its registry addon) or
 #                                                HOST:PORT of a registry the host pushes to and the node pulls from
@@ -31,7 +32,7 @@ grafana_port=${GRAFANA_PORT:-3000}
 kiali_port=${KIALI_PORT:-20001}
 registry_port=${REGISTRY_PORT:-5000}
 state=${XDG_RUNTIME_DIR:-/tmp}/platform-minikube-demo-$profile
-services=(auth catalog orders gateway)
+services=(auth catalog orders gateway storefront loadgen)
 
 dry_run=false
 command=up
@@ -46,7 +47,7 @@ while [ $# -gt 0 ]; do
       ;;
     --registry=*) registry=${1#--registry=} ;;
     up | down | rotate-jwt) command=$1 ;;
-    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "minikube-demo: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -350,6 +351,14 @@ up() {
   say "smoke test: the contract suite against the ingress"
   waits_for istio-system/deployment/istio-ingressgateway
   run_shell "E2E_BASE_URL=http://127.0.0.1:$api_port npm run test:remote --workspace @platform/e2e"
+  # the shop through the same ingress ("/" is the storefront's), in a real browser where one is installed
+  if $dry_run || [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+    say "smoke test: the storefront's browser journey through the ingress"
+    waits_for platform/deployment/storefront
+    run_shell "E2E_STOREFRONT_URL=http://127.0.0.1:$api_port E2E_BASE_URL=http://127.0.0.1:$api_port npm run test:browser --workspace @platform/e2e"
+  else
+    echo "minikube-demo: no Chromium at ${CHROMIUM_PATH:-/usr/bin/chromium}: the browser journey is left out (apt-get install chromium)" >&2
+  fi
   failed_target=
   if $dry_run || kubectl get deployment loadgen --namespace platform >/dev/null 2>&1; then
     say "load: the load generator (services/loadgen, 0 replicas until now) drives the dashboards, traces, autoscalers"
@@ -359,10 +368,12 @@ up() {
   cat <<EOF
 
 The platform runs on minikube profile $profile, behind Istio:
+  Shop       http://127.0.0.1:$api_port/   (the storefront, through the ingress)
   API        http://127.0.0.1:$api_port/api/catalog/products   (JWKS: http://127.0.0.1:$api_port/.well-known/jwks.json)
   Jaeger     http://127.0.0.1:$jaeger_port
   Grafana    http://127.0.0.1:$grafana_port
   Kiali      http://127.0.0.1:$kiali_port   (if installed)
+The load generator runs (kubectl --namespace platform scale deployment/loadgen --replicas=0 stops it).
 Autoscaling: kubectl --namespace platform get hpa --watch. Rolling update, canary shift, key rotation and the rest:
 k8s/README.md and istio/README.md. Remove it all: $0 down
 EOF
@@ -377,8 +388,12 @@ rotate_jwt() {
   say "the JWKS the edge may have cached, fetched before the rotation"
   run_shell "curl -fsS $base/.well-known/jwks.json > $before"
   say "one step of the key ring, applied; auth rolls"
+  # the overlay gives the load generator 0 replicas: it keeps those the demo scaled it to
+  local loadgen='<its replicas before>'
+  $dry_run || loadgen=$(kubectl --namespace platform get deployment loadgen --output 'jsonpath={.spec.replicas}' 2>/dev/null || echo 0)
   run scripts/k8s/make-secrets.sh rotate-jwt
   run kubectl apply --kustomize istio/overlays/minikube
+  if [ "$loadgen" != 0 ]; then run kubectl --namespace platform scale deployment/loadgen --replicas="$loadgen"; fi
   rollout platform deployment/auth
   say "a token signed now carries a kid the JWKS from before the rotation already had"
   printf '+ register and log in a throwaway user through %s; its token'"'"'s kid must be in %s\n' "$base" "$before"

@@ -5,13 +5,15 @@
 //   generate.mjs                          create what is missing (and rewrite each database-url from its password)
 //   generate.mjs rotate-jwt [--emergency] one rotation step of auth's JWT key ring, then recreate auth
 //
-// /secrets/postgres/      postgres-password (superuser), auth-password, catalog-password, orders-password
+// /secrets/postgres/      postgres-password (superuser), auth-password, catalog-password, orders-password,
+//                         storefront-password
 // /secrets/auth/          auth's key ring (JWT_KEYS_DIR): current.pem (private), next.pem and previous.pem (public
 //                         halves; previous.pem starts with "Retired-At:", empty when there is none), and database-url
 // /secrets/auth-keyring/  next.pem, the next key's private half: only secrets-init mounts it, so an emergency
 //                         rotation promotes a key that cannot have leaked with auth's
 //                         and oauth-clients.json (the service clients with the SHA-256 of each secret, never the secret)
 // /secrets/catalog/       database-url         /secrets/orders/  database-url, oauth-client-secret
+// /secrets/storefront/    database-url (its sessions)
 //
 // A rotation (services/auth/README.md, "Key rotation"): next becomes current, current becomes previous, a new next.
 // Refused while the previous key is still published (ACCESS_TOKEN_TTL_SECONDS + 60 s after it retired: auth withdraws
@@ -23,7 +25,7 @@ import { join } from 'node:path';
 
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by the secrets-init container, not by a turbo task
 const root = process.env.SECRETS_ROOT || '/secrets';
-const databaseServices = ['auth', 'catalog', 'orders'];
+const databaseServices = ['auth', 'catalog', 'orders', 'storefront'];
 const consumers = ['postgres', ...databaseServices, 'auth-keyring'];
 const JWKS_CACHE_SECONDS = 300;
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by the secrets-init container, not by a turbo task

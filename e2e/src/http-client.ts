@@ -49,13 +49,34 @@ export function decodeJwt(token: string): { header: Record<string, any>; payload
   };
 }
 
+/**
+ * Calls again, as a well-behaved client does, while the platform answers 503 with `Retry-After` (auth sheds password
+ * hashes it cannot start in time when many users register at once), at most `attempts` times.
+ */
+export async function callHonouringRetryAfter<T = any>(
+  api: ApiClient,
+  method: string,
+  path: string,
+  options: CallOptions,
+  attempts = 10,
+): Promise<ApiResponse<T>> {
+  for (let attempt = 1; ; attempt++) {
+    const response = await api<T>(method, path, options);
+    const retryAfter = Number(response.headers.get('retry-after'));
+    if (response.status !== 503 || !Number.isFinite(retryAfter) || attempt >= attempts) return response;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(retryAfter, 0.1) * 1000 * (0.5 + Math.random())));
+  }
+}
+
 /** Registers and logs in a fresh user; returns its tokens. */
 export async function newUser(api: ApiClient, label = 'user') {
   const email = uniqueEmail(label);
   const password = 'correct horse battery staple';
-  const registered = await api('POST', '/api/auth/register', { body: { email, password, name: label } });
+  const registered = await callHonouringRetryAfter(api, 'POST', '/api/auth/register', {
+    body: { email, password, name: label },
+  });
   if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${registered.text}`);
-  const login = await api('POST', '/api/auth/login', { body: { email, password } });
+  const login = await callHonouringRetryAfter(api, 'POST', '/api/auth/login', { body: { email, password } });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
   return {
     email,

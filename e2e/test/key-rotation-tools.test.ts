@@ -17,7 +17,7 @@ import { preferredDatabase } from '../src/test-platform.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const AUTH_MAIN = join(REPO, 'services/auth/dist/main.js');
-const ISSUER = 'http://localhost:8081';
+const ISSUER = 'http://localhost:8080';
 const run = promisify(execFile);
 
 let database: TestDatabase;
@@ -48,7 +48,7 @@ async function startAuth(keysDir: string): Promise<{ url: string; child: ChildPr
       DATABASE_URL: database.url,
       DATA_DIR: scratch,
       JWT_KEYS_DIR: keysDir,
-      JWT_ISSUER: ISSUER,
+      PUBLIC_URL: ISSUER,
       LOG_LEVEL: 'info',
       // the test logs in many times from one address; the throttle is not what is tested here
       LOGIN_MAX_FAILURES_PER_IP: '100000',
@@ -183,7 +183,7 @@ describe('key rotation with the deployment tools, against the auth process', () 
 
   it("rotates compose's secrets volume in steps (secrets-init rotate-jwt)", async () => {
     const root = join(scratch, 'compose-secrets');
-    for (const consumer of ['postgres', 'auth', 'auth-keyring', 'catalog', 'orders']) {
+    for (const consumer of ['postgres', 'auth', 'auth-keyring', 'catalog', 'orders', 'storefront']) {
       await mkdir(join(root, consumer), { recursive: true });
     }
     const generate = (...args: string[]) =>

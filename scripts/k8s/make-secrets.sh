@@ -35,7 +35,7 @@ if [ "${1:-}" = rotate-jwt ]; then
 fi
 dir=${1:-$root/k8s/base/secrets}
 namespace=${K8S_NAMESPACE:-platform}
-services=(auth catalog orders)
+services=(auth catalog orders storefront)
 # how long verifiers keep a JWKS (auth-kit, Istio), and how long the previous key stays published
 jwks_cache_seconds=300
 previous_published_seconds=$(( ${ACCESS_TOKEN_TTL_SECONDS:-900} + 60 ))

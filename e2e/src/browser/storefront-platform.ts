@@ -1,7 +1,7 @@
 // The shop a browser test talks to: the platform started by the launcher (gateway, auth, catalog, orders as real
 // processes) plus the storefront, or, with E2E_STOREFRONT_URL set, a shop that is already running (docker compose,
 // a cluster's ingress), with its gateway at E2E_BASE_URL.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -66,6 +66,8 @@ export async function startShop({ env = {}, extraReplicas = 0 }: ShopOptions = {
   const ports = offsetPorts(PORT_OFFSET);
   const replicas = Array.from({ length: extraReplicas + 1 }, (_, n) => storefrontDefinition(ports, n));
   const dataDir = await mkdtemp(join(tmpdir(), 'platform-shop-'));
+  // as root the embedded PostgreSQL runs as user postgres, which must be able to enter it (mkdtemp makes it 0700)
+  await chmod(dataDir, 0o755);
   // a real PostgreSQL when CI provides one (sessions, orders and stock under concurrency), else the embedded one
   const external = process.env.TEST_DATABASE_URL ? await openTestDatabase('postgres') : undefined;
   const logs: string[] = [];

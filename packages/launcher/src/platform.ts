@@ -66,6 +66,11 @@ export interface StartPlatformOptions {
 export interface Platform {
   /** http://127.0.0.1:8080 */
   readonly gatewayUrl: string;
+  /**
+   * The PUBLIC_URL every service got: the issuer of the tokens and the base of the published metadata. The
+   * environment's PUBLIC_URL, else http://localhost:<gateway port>.
+   */
+  readonly publicUrl: string;
   /** The embedded server's superuser URL, or the DATABASE_URL passed in. */
   readonly databaseUrl: string;
   /** The DATABASE_URL each service got: with the embedded server, its own role and database; else databaseUrl. */
@@ -86,11 +91,17 @@ export interface Platform {
   pid(name: string): number | undefined;
 }
 
+/**
+ * The platform's public address when the environment names none: the gateway as a person on this machine types it
+ * (the contract's http://localhost:8080, or its offset port), so the issuer's metadata can be fetched under it.
+ */
+export const defaultPublicUrl = (ports: PlatformPorts) => `http://localhost:${ports.gateway}`;
+
 /** The environment one service is started with: everything inherited plus what the launcher must supply. */
 export function serviceEnvironment(
   definition: ServiceDefinition,
   inherited: Record<string, string | undefined>,
-  context: { databaseUrl: string; dataDir: string; gatewayHost?: string | undefined },
+  context: { databaseUrl: string; dataDir: string; gatewayHost?: string | undefined; publicUrl?: string | undefined },
 ): Record<string, string | undefined> {
   // a secret the environment already gives (the variable itself or its _FILE) is the operator's choice
   const secrets = Object.entries(definition.secretFiles ?? {})
@@ -102,6 +113,8 @@ export function serviceEnvironment(
     ...(definition.usesDataDir ? { DATA_DIR: context.dataDir } : {}),
     ...Object.fromEntries(secrets),
     ...(definition.public && context.gatewayHost ? { HOST: context.gatewayHost } : {}),
+    // one issuer for all: auth signs with it and every verifier expects it
+    ...(context.publicUrl ? { PUBLIC_URL: context.publicUrl } : {}),
     OTEL_SERVICE_NAME: inherited.OTEL_SERVICE_NAME || definition.name,
     ...definition.env,
   };
@@ -122,6 +135,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
   } = options;
   const dataDir = resolve(options.dataDir);
   const gatewayUrl = gatewayUrlFor(ports);
+  const publicUrl = env.PUBLIC_URL || defaultPublicUrl(ports);
   const names = options.services ?? table.map((s) => s.name);
   const definitions = names.map((name) => {
     const definition = table.find((s) => s.name === name);
@@ -190,6 +204,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
           databaseUrl: databaseUrls[definition.name] ?? '',
           dataDir,
           gatewayHost: options.gatewayHost,
+          publicUrl,
         }),
         onLine: (_stream, line) => say(definition.name, options.formatLine ? options.formatLine(line) : line),
         log,
@@ -245,6 +260,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
   let stopping: Promise<void> | undefined;
   return {
     gatewayUrl,
+    publicUrl,
     databaseUrl,
     databaseUrls,
     stop({ force = false } = {}) {

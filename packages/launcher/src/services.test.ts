@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { serviceEnvironment } from './platform.js';
-import { GATEWAY_URL, gatewayUrlFor, offsetPorts, SERVICES, servicesFor } from './services.js';
+import { defaultPublicUrl, serviceEnvironment } from './platform.js';
+import { CONTRACT_PORTS, GATEWAY_URL, gatewayUrlFor, offsetPorts, SERVICES, servicesFor } from './services.js';
 
 describe('the service table', () => {
   it('lists the platform services with the contract readiness URLs', () => {
@@ -64,6 +64,19 @@ describe('serviceEnvironment', () => {
     );
     expect(hosts).toEqual({ auth: '127.0.0.1', catalog: '127.0.0.1', orders: '127.0.0.1', gateway: '0.0.0.0' });
     expect(serviceEnvironment(SERVICES.at(-1)!, {}, { databaseUrl: '', dataDir: '/d' }).HOST).toBeUndefined();
+  });
+
+  it('gives every service the one PUBLIC_URL it is told, the issuer all of them agree on', () => {
+    const context = { databaseUrl: 'postgres://x', dataDir: '/d', publicUrl: 'http://localhost:18080' };
+    const urls = Object.fromEntries(SERVICES.map((s) => [s.name, serviceEnvironment(s, {}, context).PUBLIC_URL]));
+    expect(urls).toEqual({
+      auth: 'http://localhost:18080',
+      catalog: 'http://localhost:18080',
+      orders: 'http://localhost:18080',
+      gateway: 'http://localhost:18080',
+    });
+    expect(defaultPublicUrl(offsetPorts(10_000))).toBe('http://localhost:18080');
+    expect(defaultPublicUrl(CONTRACT_PORTS)).toBe('http://localhost:8080');
   });
 
   it('lets the table port win over an inherited PORT', () => {

@@ -72,6 +72,18 @@ export const baseConfigProperties = {
 export type BaseConfig = Static<TObject<typeof baseConfigProperties>>;
 
 /**
+ * PUBLIC_URL: the platform's public address, the gateway as clients reach it. It is the issuer of every token (the
+ * `iss` auth signs and every verifier expects) and the base of the published metadata, so all services take it from
+ * this one rule. An origin only: RFC 8414 metadata must be fetchable at `<issuer>/.well-known/...`, and the exact
+ * string is compared, so no path and no trailing slash.
+ */
+export const publicUrlProperty = Type.String({
+  pattern: '^https?://[^\\s/?#]+$',
+  default: 'http://localhost:8080',
+  mustBe: 'an http:// or https:// origin without a path or trailing slash, e.g. https://api.example.com',
+});
+
+/**
  * Reads the variables a schema names from `env` (others are ignored), applies defaults, converts strings to the
  * schema's types and validates. Throws ConfigError listing every bad variable by name.
  *

@@ -71,6 +71,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   const passwords = createPasswordHasher(dependencies.scrypt, {
     concurrency: config.PASSWORD_HASH_CONCURRENCY,
     queueLimit: config.PASSWORD_HASH_QUEUE_LIMIT,
+    maxWaitMs: config.PASSWORD_HASH_MAX_WAIT_MS,
   });
   const authMetrics = createAuthMetrics(metrics, passwords);
 
@@ -99,7 +100,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
     passwords,
     events: authMetrics,
     tokens: createTokens(keys, {
-      issuer: config.JWT_ISSUER,
+      issuer: config.PUBLIC_URL,
       audience: config.JWT_AUDIENCE,
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     }),
@@ -118,10 +119,10 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
     trustProxy,
   });
   await app.register(authRoutes, { service });
-  await app.register(wellKnownRoutes, { keys, issuer: config.JWT_ISSUER });
+  await app.register(wellKnownRoutes, { keys, issuer: config.PUBLIC_URL });
   await app.register(oauthTokenRoutes, {
     clients,
-    tokens: createClientTokens(keys, { issuer: config.JWT_ISSUER, ttlSeconds: config.CLIENT_TOKEN_TTL_SECONDS }),
+    tokens: createClientTokens(keys, { issuer: config.PUBLIC_URL, ttlSeconds: config.CLIENT_TOKEN_TTL_SECONDS }),
   });
 
   const serviceApp = createServiceApp({

@@ -9,7 +9,7 @@ describe('auth config', () => {
     expect(loadConfig(configSchema, { DATABASE_URL })).toMatchObject({
       PORT: 8081,
       DATA_DIR: '.data',
-      JWT_ISSUER: 'http://localhost:8081',
+      PUBLIC_URL: 'http://localhost:8080',
       JWT_AUDIENCE: 'platform-api',
       ACCESS_TOKEN_TTL_SECONDS: 900,
       LOGIN_MAX_FAILURES: 5,
@@ -29,5 +29,16 @@ describe('auth config', () => {
       expect.stringMatching(/^DATABASE_URL is required/),
       expect.stringMatching(/^ACCESS_TOKEN_TTL_SECONDS must be <= 900/),
     ]);
+  });
+
+  it('takes PUBLIC_URL as an origin only, and names it when it is anything else', () => {
+    expect(loadConfig(configSchema, { DATABASE_URL, PUBLIC_URL: 'https://api.example.com' }).PUBLIC_URL).toBe(
+      'https://api.example.com',
+    );
+    for (const bad of ['https://api.example.com/', 'https://api.example.com/auth', 'api.example.com', 'ftp://x']) {
+      expect(() => loadConfig(configSchema, { DATABASE_URL, PUBLIC_URL: bad })).toThrow(
+        /^invalid configuration: PUBLIC_URL must be an http:\/\/ or https:\/\/ origin without a path/,
+      );
+    }
   });
 });

@@ -1,7 +1,7 @@
 // The auth service's configuration: the only module that reads process.env. Validated once at start; a bad or
 // missing value stops the process with a message naming the variable.
 import { isAbsolute, resolve } from 'node:path';
-import { baseConfigProperties, loadConfigOrExit, portProperty } from '@platform/service-kit/config';
+import { baseConfigProperties, loadConfigOrExit, portProperty, publicUrlProperty } from '@platform/service-kit/config';
 import { trustedProxies } from '@platform/service-kit/trusted-proxies';
 import Type, { type Static } from 'typebox';
 
@@ -14,7 +14,11 @@ export const configSchema = Type.Object({
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
   /** Generated signing keys live in DATA_DIR/auth/keys when no key file is configured. */
   DATA_DIR: Type.String({ minLength: 1, default: '.data' }),
-  JWT_ISSUER: Type.String({ pattern: '^https?://', default: 'http://localhost:8081' }),
+  /**
+   * The platform's public address (the gateway as clients reach it): the `iss` of every token, the `issuer` of the
+   * published metadata, and the base of its `jwks_uri`.
+   */
+  PUBLIC_URL: publicUrlProperty,
   JWT_AUDIENCE: Type.String({ minLength: 1, default: 'platform-api' }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 1, maximum: MAX_ACCESS_TOKEN_TTL_SECONDS, default: 900 }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 90 * 24 * 3600, default: 14 * 24 * 3600 }),
@@ -42,7 +46,12 @@ export const configSchema = Type.Object({
   /** scrypt derivations at once: each holds 128 MiB at N=2^17, so this bounds the memory logins take. */
   PASSWORD_HASH_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 16, default: 1 }),
   /** Derivations that may wait for a slot; one more answers 503 with Retry-After at once. */
-  PASSWORD_HASH_QUEUE_LIMIT: Type.Integer({ minimum: 0, maximum: 10_000, default: 4 }),
+  PASSWORD_HASH_QUEUE_LIMIT: Type.Integer({ minimum: 0, maximum: 10_000, default: 32 }),
+  /**
+   * A derivation that waited this long for its slot answers 503 with Retry-After instead of starting: well inside the
+   * gateway's AUTH_TIMEOUT_MS (5 s), so a login or registration is never done after the gateway gave up on it.
+   */
+  PASSWORD_HASH_MAX_WAIT_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 2_000 }),
   /**
    * The OAuth clients of POST /oauth/token (the platform's services), a JSON array of
    * `{client_id, client_secret_sha256, audiences}`; usually OAUTH_CLIENTS_FILE. Unset: no client gets a token.

@@ -3,13 +3,17 @@ import { createPasswordHasher, DEFAULT_SCRYPT_PARAMETERS, PasswordHasherBusyErro
 
 // every scrypt call the hasher makes, with its cost parameters, so the dummy's work is checked without timing it
 const scryptCalls = vi.hoisted(() => [] as { N?: number; r?: number; p?: number }[]);
+// while `held` is set, every scrypt call waits for it: a test decides when a derivation in its slot finishes
+const scryptGate = vi.hoisted(() => ({ held: undefined as Promise<void> | undefined }));
 vi.mock('node:crypto', async (importOriginal) => {
   const crypto = await importOriginal<typeof import('node:crypto')>();
   return {
     ...crypto,
     scrypt: (...args: Parameters<typeof crypto.scrypt>) => {
       scryptCalls.push(args[3] as { N?: number; r?: number; p?: number });
-      return (crypto.scrypt as (...a: unknown[]) => void)(...args);
+      const run = () => (crypto.scrypt as (...a: unknown[]) => void)(...args);
+      if (scryptGate.held) scryptGate.held.then(run);
+      else run();
     },
   };
 });
@@ -62,7 +66,14 @@ describe('password hasher', () => {
   });
 
   it('runs at most `concurrency` derivations at once, and refuses at once beyond the queue limit', async () => {
-    const hasher = createPasswordHasher({ N: 2 ** 10, r: 8, p: 1 }, { concurrency: 2, queueLimit: 3 });
+    const hasher = createPasswordHasher(
+      { N: 2 ** 10, r: 8, p: 1 },
+      {
+        concurrency: 2,
+        queueLimit: 3,
+        maxWaitMs: 60_000,
+      },
+    );
     const stored = await hasher.hash('correct horse');
     const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => hasher.verify('correct horse', stored)));
     // 2 running and 3 waiting were taken; the other 3 were refused without hashing
@@ -72,5 +83,33 @@ describe('password hasher', () => {
     for (const outcome of refused)
       expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(PasswordHasherBusyError);
     expect(hasher.stats()).toEqual({ derivations: 6, peakConcurrent: 2 });
+  });
+
+  it('refuses a derivation that waited longer than maxWaitMs for its slot, instead of starting it late', async () => {
+    const hasher = createPasswordHasher({ N: 2 ** 10, r: 8, p: 1 }, { concurrency: 1, queueLimit: 10, maxWaitMs: 100 });
+    const stored = await hasher.hash('correct horse');
+    const before = hasher.stats().derivations;
+    // the clock the hasher reads moves only when the test says so, and the first derivation ends when it says so
+    vi.useFakeTimers({ toFake: ['performance'] });
+    let finish = () => {};
+    scryptGate.held = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    try {
+      const verifications = Array.from({ length: 4 }, () => hasher.verify('correct horse', stored));
+      // the first has its slot; the other three wait behind it, then find they waited 200 ms
+      await vi.waitFor(() => expect(hasher.stats().derivations - before).toBe(1));
+      vi.advanceTimersByTime(200);
+      finish();
+      const outcomes = await Promise.allSettled(verifications);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
+      for (const outcome of outcomes.slice(1))
+        expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(PasswordHasherBusyError);
+      expect(hasher.stats().derivations - before).toBe(1);
+    } finally {
+      scryptGate.held = undefined;
+      finish();
+      vi.useRealTimers();
+    }
   });
 });

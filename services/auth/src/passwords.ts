@@ -1,8 +1,10 @@
 // Password hashing with scrypt (node:crypto): a random salt per user and the cost parameters stored with the hash,
 // so the cost can be raised later and old hashes still verify (and are upgraded on the next successful login).
 // Each derivation holds 128 * N * r bytes (128 MiB at OWASP's minimum) for its whole run, so at most `concurrency`
-// run at once, whatever the number of concurrent logins: the memory of a replica stays within its limit, and a
-// queue longer than `queueLimit` is refused at once (PasswordHasherBusyError) rather than answered too late.
+// run at once, whatever the number of concurrent logins: the memory of a replica stays within its limit. A queue
+// longer than `queueLimit` is refused at once, and a derivation that waited `maxWaitMs` for its slot is refused instead
+// of started (PasswordHasherBusyError, a 503 with Retry-After): on a slow or busy machine an answer never arrives
+// after the gateway gave up on it (a registration done after its 504 would make the client's retry a 409).
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 import pLimit from 'p-limit';
 
@@ -21,9 +23,11 @@ export interface HashingLimits {
   concurrency: number;
   /** Derivations allowed to wait for a slot; one more is refused with PasswordHasherBusyError. */
   queueLimit: number;
+  /** A derivation that waited this long for its slot is refused rather than started (PasswordHasherBusyError). */
+  maxWaitMs: number;
 }
 
-export const DEFAULT_HASHING_LIMITS: HashingLimits = { concurrency: 1, queueLimit: 4 };
+export const DEFAULT_HASHING_LIMITS: HashingLimits = { concurrency: 1, queueLimit: 32, maxWaitMs: 2_000 };
 
 /** Too many hashes are waiting: the login or registration should be retried shortly (503). */
 export class PasswordHasherBusyError extends Error {
@@ -70,7 +74,9 @@ export function createPasswordHasher(
 
   const limitedDerive = (password: string, salt: Buffer, params: ScryptParameters): Promise<Buffer> => {
     if (slots.pendingCount >= limits.queueLimit) return Promise.reject(new PasswordHasherBusyError());
+    const queuedAt = performance.now();
     return slots(() => {
+      if (performance.now() - queuedAt > limits.maxWaitMs) throw new PasswordHasherBusyError();
       stats.derivations++;
       stats.peakConcurrent = Math.max(stats.peakConcurrent, slots.activeCount);
       return derive(password, salt, params);

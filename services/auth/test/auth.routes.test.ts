@@ -22,7 +22,7 @@ describe.each(testDatabaseKinds())('auth routes on %s', (kind) => {
     fixture = await openFixture(database.url);
     const config = testConfig(database.url, { DATA_DIR: fixture.dataDir, LOGIN_MAX_FAILURES_PER_IP: '10000' });
     server = await startAuthServer(fixture.pool, config);
-    verifier = createJwtVerifier({ jwksUrl: server.jwksUrl, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+    verifier = createJwtVerifier({ jwksUrl: server.jwksUrl, issuer: config.PUBLIC_URL, audience: config.JWT_AUDIENCE });
   });
 
   afterAll(async () => {
@@ -103,7 +103,7 @@ describe.each(testDatabaseKinds())('auth routes on %s', (kind) => {
       const verified = await verifier.verify(pair.accessToken);
       expect(verified.subject).toBe(user.id);
       expect(verified.roles).toEqual(['user']);
-      expect(verified.issuer).toBe(server.config.JWT_ISSUER);
+      expect(verified.issuer).toBe(server.config.PUBLIC_URL);
       expect(verified.tokenId).toMatch(/^[0-9a-f-]{36}$/);
       expect(verified.expiresAt - verified.issuedAt!).toBe(server.config.ACCESS_TOKEN_TTL_SECONDS);
     });
@@ -115,7 +115,7 @@ describe.each(testDatabaseKinds())('auth routes on %s', (kind) => {
       const jwks = await api().get('/.well-known/jwks.json');
       expect(decoded.header).toMatchObject({ alg: 'ES256', typ: 'at+jwt', kid: jwks.body.keys[0].kid });
       expect(decoded.payload).toEqual({
-        iss: server.config.JWT_ISSUER,
+        iss: server.config.PUBLIC_URL,
         aud: server.config.JWT_AUDIENCE,
         sub: user.id,
         iat: expect.any(Number),
@@ -351,14 +351,20 @@ describe.each(testDatabaseKinds())('auth routes on %s', (kind) => {
       expect(key).not.toHaveProperty('d');
     });
 
-    it('serves an OpenID configuration naming the issuer and its JWKS', async () => {
-      const response = await api().get('/.well-known/openid-configuration');
-      expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({
-        issuer: server.config.JWT_ISSUER,
-        jwks_uri: `${server.config.JWT_ISSUER}/.well-known/jwks.json`,
-        id_token_signing_alg_values_supported: ['ES256'],
-      });
+    it('serves the issuer metadata at both well-known paths: the public URL as issuer, its JWKS under it', async () => {
+      for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+        const response = await api().get(path);
+        expect(response.status).toBe(200);
+        expect(response.headers['cache-control']).toBe('public, max-age=300');
+        // the platform's address, not auth's own: clients fetch this through the gateway
+        expect(response.body).toEqual({
+          issuer: server.config.PUBLIC_URL,
+          jwks_uri: `${server.config.PUBLIC_URL}/.well-known/jwks.json`,
+          response_types_supported: [],
+          grant_types_supported: [],
+        });
+        expect(response.body.issuer).not.toBe(server.url);
+      }
     });
   });
 

@@ -42,7 +42,7 @@ describe('POST /oauth/token', () => {
       CLIENT_TOKEN_TTL_SECONDS: '120',
     });
     server = await startAuthServer(fixture.pool, config);
-    catalogVerifier = createJwtVerifier({ jwksUrl: server.jwksUrl, issuer: config.JWT_ISSUER, audience: 'catalog' });
+    catalogVerifier = createJwtVerifier({ jwksUrl: server.jwksUrl, issuer: config.PUBLIC_URL, audience: 'catalog' });
   });
 
   afterAll(async () => {
@@ -71,7 +71,7 @@ describe('POST /oauth/token', () => {
       .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
     expect(header).toMatchObject({ typ: 'at+jwt', alg: 'ES256', kid: expect.any(String) });
     expect(payload).toEqual({
-      iss: server.config.JWT_ISSUER,
+      iss: server.config.PUBLIC_URL,
       sub: 'orders',
       client_id: 'orders',
       aud: 'catalog',

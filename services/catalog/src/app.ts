@@ -57,7 +57,7 @@ export async function buildApp(config: AppConfig, { logger }: { logger: Logger }
   // the stock RPCs take service tokens only: this audience is never in an end user's token
   const verifier = createJwtVerifier({
     jwksUrl: config.JWKS_URL,
-    issuer: config.JWT_ISSUER,
+    issuer: config.PUBLIC_URL,
     audience: config.SERVICE_TOKEN_AUDIENCE,
   });
   const grpc = createGrpcServer({ logger, metrics });

@@ -11,7 +11,7 @@ describe('catalog config', () => {
       OPS_PORT: 9101,
       SEED_DEMO_DATA: true,
       JWKS_URL: 'http://127.0.0.1:8081/.well-known/jwks.json',
-      JWT_ISSUER: 'http://localhost:8081',
+      PUBLIC_URL: 'http://localhost:8080',
       SERVICE_TOKEN_AUDIENCE: 'catalog',
       STOCK_CLIENTS: 'orders',
       STOCK_HOLD_TTL_MS: 30_000,
@@ -31,13 +31,13 @@ describe('catalog config', () => {
     const load = () =>
       loadConfig(configSchema, {
         OPS_PORT: '-1',
-        JWT_ISSUER: 'auth',
+        PUBLIC_URL: 'auth',
         STOCK_CLIENTS: 'orders,,returns',
         STOCK_HOLD_TTL_MS: '0',
       });
     expect(load).toThrow(/DATABASE_URL is required/);
     expect(load).toThrow(/OPS_PORT must be >= 0/);
-    expect(load).toThrow(/JWT_ISSUER must match/);
+    expect(load).toThrow(/PUBLIC_URL must be an http:\/\/ or https:\/\/ origin/);
     expect(load).toThrow(/STOCK_CLIENTS must match/);
     expect(load).toThrow(/STOCK_HOLD_TTL_MS must be >= 100/);
   });

@@ -1,6 +1,6 @@
 // The catalog service's configuration: the only module that reads process.env. Validated once at start; a bad or
 // missing value stops the process with a message naming the variable.
-import { baseConfigProperties, loadConfigOrExit, portProperty } from '@platform/service-kit/config';
+import { baseConfigProperties, loadConfigOrExit, portProperty, publicUrlProperty } from '@platform/service-kit/config';
 import Type, { type Static } from 'typebox';
 
 export const configSchema = Type.Object({
@@ -13,7 +13,8 @@ export const configSchema = Type.Object({
   SEED_DEMO_DATA: Type.Boolean({ default: true }),
   /** Where the auth service publishes the keys its tokens are signed with. */
   JWKS_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8081/.well-known/jwks.json' }),
-  JWT_ISSUER: Type.String({ pattern: '^https?://', default: 'http://localhost:8081' }),
+  /** The platform's public address (the gateway as clients reach it): the `iss` every token must name. */
+  PUBLIC_URL: publicUrlProperty,
   /** `aud` of the service tokens the stock RPCs accept (the auth service's client-credentials grant). */
   SERVICE_TOKEN_AUDIENCE: Type.String({ minLength: 1, default: 'catalog' }),
   /** OAuth clients allowed to reserve, confirm and release stock, comma-separated. */

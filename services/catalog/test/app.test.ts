@@ -40,7 +40,7 @@ describe.each(testDatabaseKinds())('catalog app on %s', (kind) => {
       SEED_DEMO_DATA: true,
       // nothing here verifies a token, so no issuer needs to be reachable
       JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
-      JWT_ISSUER: 'http://localhost:8081',
+      PUBLIC_URL: 'http://localhost:8080',
       SERVICE_TOKEN_AUDIENCE: 'catalog',
       STOCK_CLIENTS: 'orders',
       STOCK_HOLD_TTL_MS: 30_000,

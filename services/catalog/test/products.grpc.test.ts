@@ -29,7 +29,7 @@ describe.each(testDatabaseKinds())('CatalogService on %s', (kind) => {
         DATABASE_URL: database.url,
         SEED_DEMO_DATA: true,
         JWKS_URL: issuer.jwksUrl,
-        JWT_ISSUER: issuer.issuer,
+        PUBLIC_URL: issuer.issuer,
         SERVICE_TOKEN_AUDIENCE: issuer.audience,
         STOCK_CLIENTS: 'orders,returns',
         STOCK_HOLD_TTL_MS: 60_000,

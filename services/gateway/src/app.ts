@@ -29,7 +29,7 @@ export interface BuildAppOptions {
   logger: Logger;
   /** Defaults to a new registry; tests pass one to read it. */
   metrics?: Metrics;
-  /** Defaults to one built from JWKS_URL, JWT_ISSUER and JWT_AUDIENCE. */
+  /** Defaults to one built from JWKS_URL, PUBLIC_URL (the issuer) and JWT_AUDIENCE. */
   verifier?: JwtVerifier;
   /**
    * How the catalog routes read products; defaults to the gRPC client of CATALOG_ADDR. The benchmark passes an
@@ -57,7 +57,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
 
   const verifier =
     options.verifier ??
-    createJwtVerifier({ jwksUrl: config.JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+    createJwtVerifier({ jwksUrl: config.JWKS_URL, issuer: config.PUBLIC_URL, audience: config.JWT_AUDIENCE });
   const grpc = createGrpcClients({
     catalogAddress: config.CATALOG_ADDR,
     ordersAddress: config.ORDERS_ADDR,
@@ -73,7 +73,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
     credentialsMax: config.CREDENTIALS_RATE_LIMIT_MAX,
     credentialsWindowMs: config.CREDENTIALS_RATE_LIMIT_WINDOW_MS,
   });
-  await app.register(openapi);
+  await app.register(openapi, { publicUrl: config.PUBLIC_URL });
   await app.register(authentication, { verifier });
 
   await app.register(async (authScope) => {

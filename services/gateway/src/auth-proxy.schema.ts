@@ -46,15 +46,13 @@ export const jwksSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const openIdConfigurationSchema = Type.Object(
+/** The issuer's RFC 8414 metadata, auth's own shape: the platform is no OpenID provider and offers no public grant. */
+export const authorizationServerMetadataSchema = Type.Object(
   {
     issuer: url,
     jwks_uri: url,
     response_types_supported: names(8),
-    subject_types_supported: names(8),
-    id_token_signing_alg_values_supported: names(8),
-    token_endpoint_auth_methods_supported: names(8),
-    claims_supported: names(32),
+    grant_types_supported: names(8),
   },
   { additionalProperties: false },
 );

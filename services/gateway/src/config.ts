@@ -1,6 +1,12 @@
 // The gateway's configuration: the only module that reads process.env. Validated once at start; a bad value stops
 // the process with a message naming the variable.
-import { baseConfigProperties, configOrExit, loadConfig, portProperty } from '@platform/service-kit/config';
+import {
+  baseConfigProperties,
+  configOrExit,
+  loadConfig,
+  portProperty,
+  publicUrlProperty,
+} from '@platform/service-kit/config';
 import { trustedProxies } from '@platform/service-kit/trusted-proxies';
 import Type, { type Static } from 'typebox';
 
@@ -18,7 +24,11 @@ export const configSchema = Type.Object({
   ORDERS_ADDR: grpcAddress('127.0.0.1:50052'),
   /** Defaults to `${AUTH_URL}/.well-known/jwks.json`. */
   JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
-  JWT_ISSUER: Type.String({ default: 'http://localhost:8081', minLength: 1 }),
+  /**
+   * The platform's public address, this gateway as clients reach it: the issuer every token must name (auth signs
+   * with the same PUBLIC_URL) and the server of the OpenAPI document.
+   */
+  PUBLIC_URL: publicUrlProperty,
   JWT_AUDIENCE: Type.String({ default: 'platform-api', minLength: 1 }),
   /** Deadline of every gRPC call to catalog and orders. */
   GRPC_DEADLINE_MS: Type.Integer({ minimum: 1, maximum: 60_000, default: 2_000 }),
@@ -31,7 +41,7 @@ export const configSchema = Type.Object({
    * Login and registration requests one client may make per window: stricter than RATE_LIMIT_MAX, since each costs
    * a password hash in auth. 0 turns it off.
    */
-  CREDENTIALS_RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 20 }),
+  CREDENTIALS_RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 60 }),
   CREDENTIALS_RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 60_000 }),
   /**
    * Addresses of the proxies in front (an ingress, a load balancer) whose X-Forwarded-For is believed, in

@@ -17,12 +17,18 @@ export function problemResponses<const Codes extends readonly number[]>(...codes
 /** Security requirement of routes that need a Bearer access token. */
 export const bearerSecurity = [{ bearer: [] }];
 
-/** The address the contract fixes for a local platform; x-internal: false says it is the public API's (OWASP API9). */
-const LOCAL_SERVER = {
-  url: 'http://localhost:8080',
-  description: 'Local development: npm start, docker compose and the minikube demo',
-  'x-internal': false,
-} as { url: string; description: string };
+/** The API's one server: the platform's public URL; x-internal: false says it is the public API's (OWASP API9). */
+const publicServer = (url: string) =>
+  ({
+    url,
+    description: "The platform's public address (PUBLIC_URL) in the deployment that serves this document",
+    'x-internal': false,
+  }) as { url: string; description: string };
+
+export interface OpenApiOptions {
+  /** PUBLIC_URL: the document's server, the address clients call (and the issuer of the tokens it takes). */
+  publicUrl: string;
+}
 
 /** Security requirement of the public routes: none, said explicitly. */
 export const publicSecurity: typeof bearerSecurity = [];
@@ -34,7 +40,7 @@ export const publicSecurity: typeof bearerSecurity = [];
 export const documentedOnly: FastifySchemaCompiler<unknown> = () => () => true;
 
 export const openapi = fastifyPlugin(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, { publicUrl }: OpenApiOptions) => {
     app.addSchema(problemSchema);
     await app.register(fastifySwagger, {
       openapi: {
@@ -47,7 +53,7 @@ export const openapi = fastifyPlugin(
             'carries the rate-limit headers.',
           license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
         },
-        servers: [LOCAL_SERVER],
+        servers: [publicServer(publicUrl)],
         components: {
           securitySchemes: {
             bearer: {

@@ -37,7 +37,8 @@ describe('forwarding to auth', () => {
     ['POST', '/api/auth/refresh', { refreshToken: 'refresh-1' }, 200, { refreshToken: 'refresh-2' }],
     ['POST', '/api/auth/logout', { refreshToken: 'refresh-2' }, 204, undefined],
     ['GET', '/.well-known/jwks.json', undefined, 200, { keys: [{ kid: 'k1' }] }],
-    ['GET', '/.well-known/openid-configuration', undefined, 200, { issuer: 'http://localhost:8081' }],
+    ['GET', '/.well-known/openid-configuration', undefined, 200, { issuer: 'http://localhost:8080' }],
+    ['GET', '/.well-known/oauth-authorization-server', undefined, 200, { issuer: 'http://localhost:8080' }],
   ];
   it.each(routes)(
     '%s %s reaches auth with its body and answers as auth did',

@@ -200,7 +200,21 @@ const CANNED: Record<string, HttpAnswer> = {
   },
   'GET /.well-known/openid-configuration': {
     status: 200,
-    body: { issuer: 'http://localhost:8081', jwks_uri: 'http://localhost:8081/.well-known/jwks.json' },
+    body: {
+      issuer: 'http://localhost:8080',
+      jwks_uri: 'http://localhost:8080/.well-known/jwks.json',
+      response_types_supported: [],
+      grant_types_supported: [],
+    },
+  },
+  'GET /.well-known/oauth-authorization-server': {
+    status: 200,
+    body: {
+      issuer: 'http://localhost:8080',
+      jwks_uri: 'http://localhost:8080/.well-known/jwks.json',
+      response_types_supported: [],
+      grant_types_supported: [],
+    },
   },
 };
 

@@ -247,6 +247,7 @@ describe('the OpenAPI document', () => {
         'GET /api/auth/me',
         'GET /.well-known/jwks.json',
         'GET /.well-known/openid-configuration',
+        'GET /.well-known/oauth-authorization-server',
         'GET /api/catalog/products',
         'GET /api/catalog/products/{id}',
         'POST /api/orders',
@@ -255,6 +256,27 @@ describe('the OpenAPI document', () => {
         'POST /api/orders/{id}/cancel',
       ].sort(),
     );
+  });
+
+  it('names the public URL as its one server, and takes tokens issued for it', async () => {
+    gateway = await build();
+    const local = (await gateway.http.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(local.servers.map((server: { url: string }) => server.url)).toEqual(['http://localhost:8080']);
+    await gateway.close();
+
+    const deployedGateway = await build({ PUBLIC_URL: 'https://api.shop.test' });
+    gateway = deployedGateway;
+    const deployed = (await deployedGateway.http.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(deployed.servers.map((server: { url: string }) => server.url)).toEqual(['https://api.shop.test']);
+    // the issuer a token must name is that same address
+    const me = (token: string) =>
+      deployedGateway.http.inject({
+        method: 'GET',
+        url: '/api/auth/me',
+        headers: { authorization: `Bearer ${token}` },
+      });
+    expect((await me(issuer.sign({ roles: [], iss: 'https://api.shop.test' }))).statusCode).toBe(200);
+    expect((await me(issuer.sign({ roles: [] }))).statusCode).toBe(401);
   });
 
   it('describes bodies, Bearer security and problem answers', async () => {

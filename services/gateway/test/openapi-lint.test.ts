@@ -20,13 +20,17 @@ interface Finding {
 let gateway: GatewayApp;
 let document: Record<string, any>;
 beforeAll(async () => {
-  // no downstream is called: only the document is read
-  gateway = await buildTestGateway({
-    authUrl: 'http://127.0.0.1:9',
-    catalogAddress: '127.0.0.1:9',
-    ordersAddress: '127.0.0.1:9',
-    jwksUrl: 'http://127.0.0.1:9/.well-known/jwks.json',
-  });
+  // no downstream is called: only the document is read; its server is the public URL a deployment sets (TLS ends
+  // at its edge), which is what the rules judge, not the http://localhost:8080 of a laptop
+  gateway = await buildTestGateway(
+    {
+      authUrl: 'http://127.0.0.1:9',
+      catalogAddress: '127.0.0.1:9',
+      ordersAddress: '127.0.0.1:9',
+      jwksUrl: 'http://127.0.0.1:9/.well-known/jwks.json',
+    },
+    { PUBLIC_URL: 'https://api.shop.test' },
+  );
   document = (await gateway.http.inject({ method: 'GET', url: '/openapi.json' })).json();
 });
 afterAll(() => gateway.close());

@@ -77,7 +77,7 @@ export async function buildApp(config: AppConfig, { logger }: { logger: Logger }
   });
   const verifier = createJwtVerifier({
     jwksUrl: config.JWKS_URL,
-    issuer: config.JWT_ISSUER,
+    issuer: config.PUBLIC_URL,
     audience: config.JWT_AUDIENCE,
   });
 

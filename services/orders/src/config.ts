@@ -1,5 +1,5 @@
 // The orders service's environment, validated once at start: the only module that reads process.env.
-import { baseConfigProperties, loadConfigOrExit, portProperty } from '@platform/service-kit/config';
+import { baseConfigProperties, loadConfigOrExit, portProperty, publicUrlProperty } from '@platform/service-kit/config';
 import Type, { type Static } from 'typebox';
 
 export const configSchema = Type.Object({
@@ -9,7 +9,8 @@ export const configSchema = Type.Object({
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
   CATALOG_ADDR: Type.String({ minLength: 1, default: '127.0.0.1:50051' }),
   JWKS_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8081/.well-known/jwks.json' }),
-  JWT_ISSUER: Type.String({ minLength: 1, default: 'http://localhost:8081' }),
+  /** The platform's public address (the gateway as clients reach it): the `iss` every token must name. */
+  PUBLIC_URL: publicUrlProperty,
   JWT_AUDIENCE: Type.String({ minLength: 1, default: 'platform-api' }),
   // each call to catalog must fit inside the gateway's own 2000 ms deadline for the whole request
   GRPC_DEADLINE_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1_000 }),

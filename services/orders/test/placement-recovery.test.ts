@@ -51,10 +51,10 @@ describe.each(testDatabaseKinds())('unfinished placements and cancels on %s Post
     (await pool.query<{ status: string }>('SELECT status FROM orders.orders WHERE id = $1', [id])).rows[0]?.status;
 
   /**
-   * What a placement leaves when its process dies after `step`: its pending row (lease already run out), and in
-   * the catalog nothing, a hold, or a confirmed reservation.
+   * What a placement leaves when its process dies after `step`: its pending row (lease already run out, unless
+   * `leaseMs` says otherwise), and in the catalog nothing, a hold, or a confirmed reservation.
    */
-  async function deadPlacement(step: 'claimed' | 'held' | 'confirmed', productId: string, quantity = 2) {
+  async function deadPlacement(step: 'claimed' | 'held' | 'confirmed', productId: string, quantity = 2, leaseMs = -1) {
     const id = randomUUID();
     const lines = [{ productId, quantity }];
     await repository.claim({
@@ -63,7 +63,7 @@ describe.each(testDatabaseKinds())('unfinished placements and cancels on %s Post
       idempotencyKey: undefined,
       fingerprint: 'f',
       lines,
-      leaseMs: -1,
+      leaseMs,
     });
     if (step !== 'claimed') await orders.app.catalog.reserveStock(id, lines);
     if (step === 'confirmed') await orders.app.catalog.confirmStock(id);
@@ -145,10 +145,15 @@ describe.each(testDatabaseKinds())('unfinished placements and cancels on %s Post
     const replica = await startOrders(dependencies());
     started.push(replica);
     const productId = catalog.addProduct({ stock: 100 });
+    // made while their lease still holds, so the replica's first round (it recovers once as it starts) cannot take
+    // some of them before both replicas race for all of them
     const ids = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => deadPlacement(i % 2 ? 'held' : 'confirmed', productId)),
+      Array.from({ length: 20 }, (_, i) => deadPlacement(i % 2 ? 'held' : 'confirmed', productId, 2, 60_000)),
     );
     expect(catalog.stockOf(productId)).toBe(60);
+    await pool.query(`UPDATE orders.orders SET lease_expires_at = now() - interval '1 second' WHERE id = ANY($1)`, [
+      ids,
+    ]);
 
     await Promise.all([orders.app.service.recover(), replica.app.service.recover()]);
     expect(catalog.stockOf(productId)).toBe(100);

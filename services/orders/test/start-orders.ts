@@ -33,7 +33,7 @@ export async function startOrders(
     DATABASE_URL: databaseUrl,
     CATALOG_ADDR: catalogAddress,
     JWKS_URL: issuer.jwksUrl,
-    JWT_ISSUER: issuer.issuer,
+    PUBLIC_URL: issuer.issuer,
     JWT_AUDIENCE: issuer.audience,
     GRPC_DEADLINE_MS: 1_000,
     OAUTH_TOKEN_URL: tokenEndpoint.url,

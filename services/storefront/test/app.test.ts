@@ -1,12 +1,12 @@
 // The storefront built from its config on a real PostgreSQL, in front of a stand-in gateway: headers, cookies,
 // CSRF, login rotation, logout revocation, server-side refresh, readable problems, readiness, and replicas that
 // share sessions. (The real platform behind it: e2e/test/browser.)
-import { startEmbeddedPostgres } from '@platform/embedded-postgres';
 import { createLogger } from '@platform/service-kit';
 import { openTestDatabase, type TestDatabase } from '@platform/test-databases';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type StorefrontApp } from '../src/app.js';
 import { parseConfig } from '../src/config.js';
+import { startDatabaseRelay } from './database-relay.js';
 import { type GatewayStandIn, PRODUCT, startGatewayStandIn } from './gateway-stand-in.js';
 
 const HOST = 'shop.test';
@@ -286,13 +286,14 @@ describe('storefront pages', () => {
 
 describe('with its session database down', () => {
   it('still shows the products, and answers a page that needs the session with a readable 503', async () => {
-    // a server of its own, so stopping it is the outage (dropping a database of a shared one is another failure)
-    const own = await startEmbeddedPostgres();
-    const shop = await buildApp(parseConfig({ DATABASE_URL: own.url, GATEWAY_URL: gateway.url }), {
+    // the database behind a relay: closing it is an outage (refused connections) while the server serves the others
+    const own = await openTestDatabase('embedded');
+    const relay = await startDatabaseRelay(own.url);
+    const shop = await buildApp(parseConfig({ DATABASE_URL: relay.url, GATEWAY_URL: gateway.url }), {
       logger: createLogger({ service: 'storefront', level: 'silent' }),
     });
     try {
-      await own.stop();
+      await relay.close();
       const browsing = await shop.http.inject({ method: 'GET', url: '/', headers: { host: HOST } });
       expect(browsing.statusCode).toBe(200);
       expect(browsing.body).toContain('Stoneware &lt;mug&gt;');
@@ -306,6 +307,7 @@ describe('with its session database down', () => {
       expect((await shop.http.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
     } finally {
       await shop.close();
+      await own.close();
     }
   }, 120_000);
 });

@@ -10,7 +10,7 @@ import { ACCESS_TOKEN_TYPE } from '../access-token.js';
 export type TestAlgorithm = 'RS256' | 'ES256';
 
 export interface TestIssuerOptions {
-  /** `iss` of minted tokens (default `http://localhost:8081`, the platform default). */
+  /** `iss` of minted tokens (default `http://localhost:8080`, the platform's default PUBLIC_URL). */
   issuer?: string;
   /** `aud` of minted tokens (default `platform-api`). */
   audience?: string;
@@ -73,7 +73,7 @@ async function generateAsync(algorithm: TestAlgorithm): Promise<SigningKey> {
 
 /** Starts the issuer's JWKS server on 127.0.0.1 and an ephemeral port. Close it in the test that opened it. */
 export async function startTestIssuer(options: TestIssuerOptions = {}): Promise<TestIssuer> {
-  const issuer = options.issuer ?? 'http://localhost:8081';
+  const issuer = options.issuer ?? 'http://localhost:8080';
   const audience = options.audience ?? 'platform-api';
   const defaultAlgorithm = options.algorithm ?? 'RS256';
   const algorithms: TestAlgorithm[] = ['RS256', 'ES256'];

@@ -1,8 +1,8 @@
 // The public entry, whichever kind it is (Istio's ingress VirtualService, Gateway API HTTPRoutes, a Kubernetes
-// Ingress): every request of the contract reaches the gateway's API port, no ops path (/healthz, /readyz, /metrics)
-// reaches any backend, and where the gateway's sidecar verifies bearer tokens, public routes drop the Authorization
-// header before it sees one (an expired token on /api/auth/refresh is ignored, as without the mesh) while the
-// protected routes keep it.
+// Ingress): every request of the contract reaches the gateway's API port, every page of the shop the storefront's web
+// port, no ops path (/healthz, /readyz, /metrics) of either reaches any backend, and where the gateway's sidecar
+// verifies bearer tokens, public routes drop the Authorization header before it sees one (an expired token on
+// /api/auth/refresh is ignored, as without the mesh) while the protected routes keep it.
 import {
   type Destination,
   httpRouteDestinations,
@@ -13,16 +13,16 @@ import {
   istioRouteFor,
 } from '../ingress-routing.js';
 import { find, type KubeObject, ofKind, ref } from '../kube-object.js';
-import { opsPaths, platformNamespace, publicApi } from '../platform-services.js';
+import { opsPaths, platformNamespace, publicApi, shopPages } from '../platform-services.js';
 
 const describe = (d: Destination[]): string =>
   d.length === 0
     ? 'nothing'
     : d.map((x) => ('directResponse' in x ? `a ${x.directResponse} reply` : `${x.service}:${x.port}`)).join(', ');
-const toGatewayApi = (d: Destination[]) =>
+const toService = (d: Destination[], service: string, port: number) =>
   d.length > 0 &&
-  d.every((x) => !('directResponse' in x) && x.service === 'gateway' && x.namespace === platformNamespace) &&
-  d.some((x) => !('directResponse' in x) && x.port === 8080);
+  d.every((x) => !('directResponse' in x) && x.service === service && x.namespace === platformNamespace) &&
+  d.some((x) => !('directResponse' in x) && x.port === port);
 const reachesBackend = (d: Destination[]) => d.some((x) => !('directResponse' in x));
 const dropsAuthorization = (names: string[] | undefined) =>
   (names ?? []).some((n) => n.toLowerCase() === 'authorization');
@@ -72,11 +72,16 @@ export function checkEdgeRouting(objects: KubeObject[]): string[] {
     for (const request of publicApi) {
       const { to, drops } = entry.route(request.method, request.path);
       const at = `${entry.name}: ${request.method} ${request.path}`;
-      if (!toGatewayApi(to)) problems.push(`${at} goes to ${describe(to)}, not gateway:8080`);
+      if (!toService(to, 'gateway', 8080)) problems.push(`${at} goes to ${describe(to)}, not gateway:8080`);
       if (!tokens || drops === undefined) continue;
       if (request.bearer && drops) problems.push(`${at} drops the Authorization header the gateway needs`);
       if (!request.bearer && !drops)
         problems.push(`${at} keeps the Authorization header: the gateway's sidecar rejects an expired one`);
+    }
+    for (const request of shopPages) {
+      const { to } = entry.route(request.method, request.path);
+      if (!toService(to, 'storefront', 8082))
+        problems.push(`${entry.name}: ${request.method} ${request.path} goes to ${describe(to)}, not storefront:8082`);
     }
     for (const path of opsPaths) {
       for (const method of ['GET', 'HEAD']) {

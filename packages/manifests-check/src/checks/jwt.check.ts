@@ -1,8 +1,10 @@
-// The mesh checks tokens the way auth issues them: the RequestAuthentication's issuer is the JWT_ISSUER auth signs
-// with (and the gateway and orders expect), its jwksUri is where auth serves its JWKS through its Service, its
-// audience is the platform's; and what the gateway's sidecar answers itself is what the contract says: a bad token
-// gets 401 with WWW-Authenticate: Bearer and a problem body, a policy's 403 stays a 403 problem, and no DENY policy
-// answers for a missing token (the contract's answer is the gateway's 401, not the policy's 403).
+// Tokens are checked the way auth issues them. Every service names one issuer, the PUBLIC_URL auth signs with: the
+// platform's public address, never an address inside the cluster, since clients fetch the issuer's metadata under it;
+// every verifier fetches the JWKS from auth's Service (the only part that stays internal). In the mesh, the
+// RequestAuthentication's issuer is that PUBLIC_URL, its jwksUri auth's Service, its audience the platform's; and what
+// the gateway's sidecar answers itself is what the contract says: a bad token gets 401 with WWW-Authenticate: Bearer
+// and a problem body, a policy's 403 stays a 403 problem, and no DENY policy answers for a missing token (the
+// contract's answer is the gateway's 401, not the policy's 403).
 import { containerEnv, find, type KubeObject, ofKind, ref, workloads } from '../kube-object.js';
 import { platformNamespace } from '../platform-services.js';
 
@@ -13,32 +15,85 @@ interface JwtRule {
   forwardOriginalToken?: boolean;
 }
 
+const VERIFIERS = ['gateway', 'catalog', 'orders'] as const;
+const JWKS_PATH = '/.well-known/jwks.json';
+
 export function serviceEnv(objects: KubeObject[], app: string): Map<string, string | undefined> {
   const w = workloads(objects).find((p) => p.namespace === platformNamespace && p.podLabels.app === app);
   const container = w?.podSpec.containers[0];
   return w && container ? containerEnv(objects, w.namespace, container) : new Map();
 }
 
-export function checkJwtPolicy(objects: KubeObject[]): string[] {
+/** Why `url` is not a public origin clients can fetch the issuer's metadata under, or undefined when it is one. */
+function notPublicOrigin(objects: KubeObject[], url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'is not a URL';
+  }
+  if (!['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== url)
+    return 'is not an http(s) origin without a path (the services refuse it)';
+  // a Service's name, alone or with its namespace, or any name under .svc: what cluster DNS answers
+  const host = parsed.hostname;
+  const [first = '', second, ...rest] = host.split('.');
+  const services = new Set(ofKind(objects, 'Service').map((s) => s.metadata.name));
+  const namespaces = new Set([platformNamespace, ...ofKind(objects, 'Namespace').map((n) => n.metadata.name)]);
+  const serviceName = services.has(first) && (second === undefined || (rest.length === 0 && namespaces.has(second)));
+  if (serviceName || /\.svc(\.cluster\.local)?$/.test(host))
+    return "is an address inside the cluster: clients cannot fetch the issuer's metadata there";
+  return undefined;
+}
+
+/** Why `url` is not where auth serves its JWKS through its Service, or undefined when it is. */
+function notAuthJwks(objects: KubeObject[], url: string | undefined, authPort: string | undefined): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url ?? '');
+  } catch {
+    return 'is not a URL';
+  }
+  const [name, namespace] = parsed.hostname.split('.');
+  const service = find(objects, 'Service', name ?? '', namespace ?? platformNamespace);
+  const ports = (service?.spec as { ports?: { port: number }[] } | undefined)?.ports ?? [];
+  if (name !== 'auth' || !ports.some((p) => String(p.port) === parsed.port))
+    return `host ${parsed.host} is not the auth Service's address`;
+  if (parsed.port !== authPort) return `port ${parsed.port} is not auth's PORT`;
+  if (parsed.pathname !== JWKS_PATH) return `path ${parsed.pathname} is not ${JWKS_PATH}`;
+  return undefined;
+}
+
+/** One public issuer for every service, and the JWKS from auth's Service: for every overlay, mesh or not. */
+export function checkTokenIssuer(objects: KubeObject[]): string[] {
   const problems: string[] = [];
   const authEnv = serviceEnv(objects, 'auth');
-  const issuer = authEnv.get('JWT_ISSUER');
+  const issuer = authEnv.get('PUBLIC_URL');
   const audience = authEnv.get('JWT_AUDIENCE');
   if (!issuer || audience !== 'platform-api')
-    problems.push(`auth: JWT_ISSUER ${issuer} / JWT_AUDIENCE ${audience} not set as the contract says`);
-  for (const app of ['gateway', 'catalog', 'orders']) {
+    problems.push(`auth: PUBLIC_URL ${issuer} / JWT_AUDIENCE ${audience} not set as the contract says`);
+  const notPublic = issuer ? notPublicOrigin(objects, issuer) : undefined;
+  if (notPublic) problems.push(`auth: PUBLIC_URL ${issuer} ${notPublic}`);
+  for (const app of VERIFIERS) {
     const env = serviceEnv(objects, app);
-    if (env.get('JWT_ISSUER') !== issuer)
-      problems.push(`${app}: expects issuer ${env.get('JWT_ISSUER')}, auth issues ${issuer}`);
+    if (env.get('PUBLIC_URL') !== issuer)
+      problems.push(`${app}: expects issuer ${env.get('PUBLIC_URL')} (PUBLIC_URL), auth issues ${issuer}`);
     if (app === 'catalog') {
       // catalog takes only service tokens (orders' client credentials), never a user's: its audience must differ
       if ((env.get('SERVICE_TOKEN_AUDIENCE') ?? 'catalog') === audience)
         problems.push(`catalog: SERVICE_TOKEN_AUDIENCE is ${audience}, the users' audience: a user's token would do`);
     } else if (env.get('JWT_AUDIENCE') !== audience)
       problems.push(`${app}: expects audience ${env.get('JWT_AUDIENCE')}, auth issues ${audience}`);
-    if (env.get('JWKS_URL') !== `${issuer}/.well-known/jwks.json`)
-      problems.push(`${app}: JWKS_URL ${env.get('JWKS_URL')} is not auth's`);
+    const jwks = notAuthJwks(objects, env.get('JWKS_URL'), authEnv.get('PORT'));
+    if (jwks) problems.push(`${app}: JWKS_URL ${env.get('JWKS_URL')}: ${jwks}`);
   }
+  return problems;
+}
+
+export function checkJwtPolicy(objects: KubeObject[]): string[] {
+  const problems = checkTokenIssuer(objects);
+  const authEnv = serviceEnv(objects, 'auth');
+  const issuer = authEnv.get('PUBLIC_URL');
+  const audience = authEnv.get('JWT_AUDIENCE');
 
   const requestAuthentications = ofKind(objects, 'RequestAuthentication');
   const onGateway = requestAuthentications.filter(
@@ -48,21 +103,13 @@ export function checkJwtPolicy(objects: KubeObject[]): string[] {
   for (const ra of onGateway) {
     for (const rule of (ra.spec as { jwtRules?: JwtRule[] }).jwtRules ?? []) {
       if (rule.issuer !== issuer) problems.push(`${ref(ra)}: issuer ${rule.issuer}, auth issues ${issuer}`);
-      if (rule.jwksUri !== `${issuer}/.well-known/jwks.json`)
-        problems.push(`${ref(ra)}: jwksUri ${rule.jwksUri} is not ${issuer}/.well-known/jwks.json`);
+      // fetched in the cluster, as the services fetch it; left out, Istio would discover it from the public issuer
+      const jwks = notAuthJwks(objects, rule.jwksUri, authEnv.get('PORT'));
+      if (jwks) problems.push(`${ref(ra)}: jwksUri ${rule.jwksUri}: ${jwks}`);
       if (!rule.audiences?.includes(audience ?? ''))
         problems.push(`${ref(ra)}: audiences ${rule.audiences} lack ${audience}`);
       if (rule.forwardOriginalToken !== true)
         problems.push(`${ref(ra)}: does not forward the token the services check again`);
-      const url = new URL(rule.jwksUri ?? 'http://invalid');
-      const [name, namespace] = url.hostname.split('.');
-      const service = find(objects, 'Service', name ?? '', namespace);
-      const ports = (service?.spec as { ports?: { port: number }[] } | undefined)?.ports ?? [];
-      if (name !== 'auth' || !ports.some((p) => String(p.port) === url.port)) {
-        problems.push(`${ref(ra)}: jwksUri host ${url.host} is not the auth Service's address`);
-      }
-      if (Number(url.port) !== Number(authEnv.get('PORT')))
-        problems.push(`${ref(ra)}: jwksUri port ${url.port} is not auth's PORT`);
     }
   }
 

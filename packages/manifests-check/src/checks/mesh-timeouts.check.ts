@@ -1,9 +1,10 @@
 // The mesh's timeouts wrap the services' own deadlines with a margin: every route a caller's gRPC call can take
 // times out at least `timeoutMarginMs` after the caller's GRPC_DEADLINE_MS (so the caller's deadline fires first and
 // it answers with its own error, instead of racing Envoy), and at most twice the deadline (so the mesh still ends a
-// call nobody waits for). The ingress waits longer than the gateway's own calls.
+// call nobody waits for). The ingress waits longer than the gateway's own calls, and on the shop's routes longer than
+// one of the storefront's calls to the gateway (GATEWAY_TIMEOUT_MS).
 import { grpcMethods } from '../grpc-methods.js';
-import { type IstioRoute, istioIngressRoutes, istioRouteFor } from '../ingress-routing.js';
+import { type IstioRoute, istioDestinations, istioIngressRoutes, istioRouteFor } from '../ingress-routing.js';
 import { type KubeObject, ofKind, ref } from '../kube-object.js';
 import { platformServices, requestFlow } from '../platform-services.js';
 import { serviceEnv } from './jwt.check.js';
@@ -59,12 +60,19 @@ export function checkMeshTimeouts(objects: KubeObject[]): string[] {
   }
   const gatewayDeadline = Number(serviceEnv(objects, 'gateway').get('GRPC_DEADLINE_MS'));
   const floor = Math.max(gatewayDeadline + timeoutMarginMs, longestGatewayCall);
+  const shopFloor = Number(serviceEnv(objects, 'storefront').get('GATEWAY_TIMEOUT_MS') ?? 5000) + timeoutMarginMs;
   for (const vs of istioIngressRoutes(objects)) {
     for (const route of ((vs.spec as { http?: IstioRoute[] }).http ?? []).filter((r) => r.route)) {
       const timeout = milliseconds(route.timeout);
       if (timeout === undefined || timeout <= floor) {
         problems.push(
           `${ref(vs)}: route ${route.name} gives up (${route.timeout ?? 'never'}) before the gateway's own calls (${floor} ms)`,
+        );
+      }
+      const toShop = istioDestinations(route).some((d) => 'service' in d && d.service === 'storefront');
+      if (toShop && (timeout === undefined || timeout < shopFloor)) {
+        problems.push(
+          `${ref(vs)}: route ${route.name} gives up (${route.timeout ?? 'never'}) before one of the storefront's calls to the gateway (${shopFloor} ms)`,
         );
       }
     }

@@ -39,19 +39,22 @@ export function checkNetworkPolicyFlow(objects: KubeObject[]): string[] {
   const { ingress, egress } = networkPolicyCalls(objects);
   const expected = new Set<string>(requestFlow);
   const mesh = objects.some((o) => o.kind === 'AuthorizationPolicy');
+  // a port open to anyone (no `from`) lets every caller of the namespace in too
+  const admitted = (call: string) => ingress.has(call) || ingress.has(`ingress->${call.split('->')[1]}`);
   for (const call of expected) {
     const fromOutside = call.startsWith('ingress->');
     if (!fromOutside && !egress.has(call))
       problems.push(`NetworkPolicy: ${call} is in the request flow but no egress rule allows it`);
-    if (!fromOutside && !ingress.has(call))
+    if (!fromOutside && !admitted(call))
       problems.push(`NetworkPolicy: ${call} is in the request flow but no ingress rule allows it`);
+    // without the mesh the public entries are open to the way in, whatever it is; with it, to the ingress gateway
+    if (fromOutside && !mesh && !ingress.has(call))
+      problems.push(`NetworkPolicy: nothing lets clients reach ${call.split('->')[1]}`);
   }
   for (const call of egress)
     if (!expected.has(call)) problems.push(`NetworkPolicy: egress ${call} is not in the request flow`);
   for (const call of ingress)
     if (!expected.has(call)) problems.push(`NetworkPolicy: ingress ${call} is not in the request flow`);
-  if (!mesh && !ingress.has('ingress->gateway:8080'))
-    problems.push('NetworkPolicy: nothing lets clients reach the gateway');
   if (!find(objects, 'NetworkPolicy', 'default-deny', platformNamespace))
     problems.push('NetworkPolicy: no default-deny');
   return problems;

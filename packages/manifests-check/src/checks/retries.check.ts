@@ -1,12 +1,12 @@
 // Retries only what may be sent twice. Istio retries every HTTP route twice unless told otherwise (connect-failure,
 // refused-stream, unavailable, cancelled, 503), POSTs included: the install profile turns that default off
 // (meshConfig.defaultHttpRetryPolicy.attempts: 0), and each route that retries is one that only carries idempotent
-// requests: at the edge, the contract's GETs; inside, the gRPC reads (idempotentGrpcMethods). A try never outlasts
-// its route's timeout.
+// requests: at the edge, the contract's GETs and the shop's page loads; inside, the gRPC reads
+// (idempotentGrpcMethods). A try never outlasts its route's timeout.
 import { grpcMethods } from '../grpc-methods.js';
 import { type IstioRoute, istioIngressRoutes, istioRouteFor, type Request } from '../ingress-routing.js';
 import { type KubeObject, ofKind, ref } from '../kube-object.js';
-import { idempotentGrpcMethods, platformServices, publicApi, requestFlow } from '../platform-services.js';
+import { idempotentGrpcMethods, platformServices, publicApi, requestFlow, shopPages } from '../platform-services.js';
 import { milliseconds } from './mesh-timeouts.check.js';
 
 /** Istio's own default when the mesh config says nothing. */
@@ -42,7 +42,8 @@ export function checkRetries(objects: KubeObject[], istioInstall: KubeObject[]):
       );
   };
   for (const vs of istioIngressRoutes(objects)) {
-    for (const request of publicApi) inspect(vs, request, request.idempotent, `${request.method} ${request.path}`);
+    for (const request of [...publicApi, ...shopPages])
+      inspect(vs, request, request.idempotent, `${request.method} ${request.path}`);
   }
   for (const target of platformServices.filter((s) => s.grpcPort !== undefined)) {
     const vs = ofKind(objects, 'VirtualService').find((v) =>

@@ -44,8 +44,21 @@ export function checkWorkloadShape(objects: KubeObject[]): string[] {
 
   const platform = find(objects, 'Namespace', platformNamespace) !== undefined;
   for (const service of platform ? platformServices : []) {
-    for (const kind of ['Deployment', 'Service', 'ServiceAccount', 'PodDisruptionBudget', 'HorizontalPodAutoscaler']) {
+    const kinds = service.onDemand
+      ? ['Deployment', 'ServiceAccount']
+      : ['Deployment', 'Service', 'ServiceAccount', 'PodDisruptionBudget', 'HorizontalPodAutoscaler'];
+    for (const kind of kinds) {
       if (!find(objects, kind, service.name, platformNamespace)) problems.push(`${service.name}: no ${kind}`);
+    }
+    if (service.onDemand) {
+      const replicas = (find(objects, 'Deployment', service.name, platformNamespace)?.spec as { replicas?: number })
+        ?.replicas;
+      if (replicas !== 0)
+        problems.push(
+          `${service.name}: runs only when asked for, but its Deployment sets replicas ${replicas ?? 'unset (1)'}, not 0`,
+        );
+      if (find(objects, 'HorizontalPodAutoscaler', service.name, platformNamespace))
+        problems.push(`${service.name}: runs only when asked for, but an autoscaler would start it`);
     }
   }
   for (const w of workloads(objects).filter(
@@ -58,7 +71,9 @@ export function checkWorkloadShape(objects: KubeObject[]): string[] {
       problems.push(`${at}: takes no ${w.podLabels.app}-config ConfigMap`);
     }
     const preStop = container.lifecycle?.preStop?.sleep?.seconds;
-    if (preStop === undefined || preStop < minimumPreStopSeconds) {
+    // nothing routes to an on-demand service, so there is no endpoint removal to wait for
+    const called = !platformServices.find((s) => s.name === w.podLabels.app)?.onDemand;
+    if (called && (preStop === undefined || preStop < minimumPreStopSeconds)) {
       problems.push(`${at}: preStop sleep ${preStop ?? 'missing'}, must be at least ${minimumPreStopSeconds} s`);
     }
     const env = containerEnv(objects, w.namespace, container);

@@ -1,7 +1,8 @@
 // Runs each Deployment of the minikube overlay from its built image in docker, with the env, user, read-only root,
 // tmpfs and limits its pod spec declares, beside the PostgreSQL of the StatefulSet, and asks its probes as the kubelet
-// would: each must answer 200. Needs a Docker engine and the platform/<name>:dev images; without them every test
-// here fails and says which is missing (it never passes without running).
+// would: each must answer 200. Needs a Docker engine and the platform/<name>:dev images (TAG, as in compose, runs
+// platform/<name>:$TAG instead); without them every test here fails and says which is missing (it never passes
+// without running).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { find, type KubeObject, workloads } from '../../src/kube-object.js';
 import { platformServices } from '../../src/platform-services.js';
@@ -27,11 +28,15 @@ const services = platformServices.map((s) => {
   if (!workload) throw new Error(`the overlay has no Deployment ${s.name}`);
   return workload;
 });
-const images = [...services.map((w) => w.podSpec.containers[0]?.image ?? ''), postgresImage];
+// the images compose built under TAG, when it is set, in place of the manifests' :dev
+const imageOf = (w: (typeof services)[number]) =>
+  (w.podSpec.containers[0]?.image ?? '').replace(/:dev$/, process.env.TAG ? `:${process.env.TAG}` : ':dev');
+const images = [...services.map(imageOf), postgresImage];
 const notHere = dockerUnavailable(images);
 
-// dependencies first: orders needs catalog for readiness, the gateway needs auth's JWKS
-const startOrder = ['auth', 'catalog', 'orders', 'gateway'];
+// dependencies first: orders needs catalog for readiness, the gateway needs auth's JWKS, the storefront and the load
+// generator the gateway
+const startOrder = ['auth', 'catalog', 'orders', 'gateway', 'storefront', 'loadgen'];
 const started = new Map<string, string>();
 let runner: PodRunner | undefined;
 
@@ -53,7 +58,7 @@ describe('pods of k8s/overlays/minikube run in docker', () => {
       const workload = services.find((w) => w.name === name)!;
       const container = workload.podSpec.containers[0]!;
       const r = runner!;
-      const id = r.start(workload);
+      const id = r.start(workload, { image: imageOf(workload) });
       started.set(name, id);
       const startup = await r.waitFor(id, container, container.startupProbe!, 60_000);
       expect(startup, `startup probe of ${name}; log:\n${r.logs(id)}`).toEqual({ passed: true, last: 200 });
@@ -64,7 +69,7 @@ describe('pods of k8s/overlays/minikube run in docker', () => {
     }, 150_000);
   }
 
-  it('auth serves the issuer and JWKS address the RequestAuthentication names, with both signing keys', () => {
+  it('auth publishes the issuer the RequestAuthentication names, and serves both signing keys where it fetches them', () => {
     const r = runner!;
     const auth = started.get('auth');
     if (!auth) throw new Error('auth did not start');
@@ -72,14 +77,15 @@ describe('pods of k8s/overlays/minikube run in docker', () => {
     if (!requestAuthentication) throw new Error('the istio overlay has no RequestAuthentication gateway-jwt');
     const rule = (requestAuthentication.spec as { jwtRules: { issuer: string; jwksUri: string }[] }).jwtRules[0]!;
     const port = platformServices.find((s) => s.name === 'auth')!.httpPort;
-    const image = services.find((w) => w.name === 'auth')!.podSpec.containers[0]!.image!;
+    const image = imageOf(services.find((w) => w.name === 'auth')!);
     const discovery = r.fetchJsonInNetwork(image, `http://${r.ip(auth)}:${port}/.well-known/openid-configuration`) as {
       issuer: string;
       jwks_uri: string;
     };
     expect(discovery.issuer).toBe(rule.issuer);
-    expect(discovery.jwks_uri).toBe(rule.jwksUri);
-    // the same address, resolved on this network as in the cluster
+    // published under the public address; the mesh fetches the same keys from auth's Service instead
+    expect(discovery.jwks_uri).toBe(`${rule.issuer}/.well-known/jwks.json`);
+    // auth's Service address, resolved on this network as in the cluster
     const jwks = r.fetchJsonInNetwork(image, rule.jwksUri) as { keys: { kid: string }[] };
     expect(new Set(jwks.keys.map((k) => k.kid)).size).toBe(2);
   });

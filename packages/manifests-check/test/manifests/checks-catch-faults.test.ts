@@ -14,7 +14,7 @@ import { checkEdgeRouting } from '../../src/checks/edge-routing.check.js';
 import { checkEnvNames } from '../../src/checks/env.check.js';
 import { checkImages } from '../../src/checks/images.check.js';
 import { checkIstioInstall } from '../../src/checks/install.check.js';
-import { checkJwtPolicy } from '../../src/checks/jwt.check.js';
+import { checkJwtPolicy, checkTokenIssuer } from '../../src/checks/jwt.check.js';
 import { checkLinkerdRoutes } from '../../src/checks/linkerd.check.js';
 import { checkMeshTimeouts } from '../../src/checks/mesh-timeouts.check.js';
 import { checkOutlierDetection } from '../../src/checks/outlier-detection.check.js';
@@ -235,11 +235,50 @@ describe('the checks catch', () => {
     });
     const problems = checkJwtPolicy(objects);
     expect(problems).toContainEqual(
-      'RequestAuthentication platform/gateway-jwt: issuer http://auth:8081, auth issues http://auth.platform.svc.cluster.local:8081',
+      'RequestAuthentication platform/gateway-jwt: issuer http://auth:8081, auth issues http://localhost:8080',
     );
     expect(problems).toContainEqual(
       "EnvoyFilter: the gateway sidecar's own 401 does not leave as the contract's 401 problem details with WWW-Authenticate: Bearer",
     );
+  });
+
+  it("issue 15, the old issuer: auth's address inside the cluster, named alike everywhere, which no client can reach", () => {
+    const internal = 'http://auth.platform.svc.cluster.local:8081';
+    const objects = broken((o) => {
+      for (const app of ['auth', 'gateway', 'catalog', 'orders']) configOf(o, app).PUBLIC_URL = internal;
+      spec<{ jwtRules: { issuer: string }[] }>(find(o, 'RequestAuthentication', 'gateway-jwt')).jwtRules[0]!.issuer =
+        internal;
+    });
+    // every part agrees, and still a client's discovery would find an issuer it cannot fetch anything from
+    expect(checkJwtPolicy(objects)).toEqual([
+      `auth: PUBLIC_URL ${internal} is an address inside the cluster: clients cannot fetch the issuer's metadata there`,
+    ]);
+    const shortName = broken((o) => {
+      for (const app of ['auth', 'gateway', 'catalog', 'orders']) configOf(o, app).PUBLIC_URL = 'http://auth:8081';
+    }, plain);
+    expect(checkTokenIssuer(shortName)).toEqual([
+      "auth: PUBLIC_URL http://auth:8081 is an address inside the cluster: clients cannot fetch the issuer's metadata there",
+    ]);
+  });
+
+  it('a verifier expecting another issuer, one fetching the JWKS through the public address, and a path as issuer', () => {
+    const objects = broken((o) => {
+      configOf(o, 'orders').PUBLIC_URL = 'https://api.example.com';
+      configOf(o, 'catalog').JWKS_URL = 'http://localhost:8080/.well-known/jwks.json';
+      spec<{ jwtRules: { jwksUri: string }[] }>(find(o, 'RequestAuthentication', 'gateway-jwt')).jwtRules[0]!.jwksUri =
+        'http://localhost:8080/.well-known/jwks.json';
+    });
+    expect(checkJwtPolicy(objects)).toEqual([
+      "catalog: JWKS_URL http://localhost:8080/.well-known/jwks.json: host localhost:8080 is not the auth Service's address",
+      'orders: expects issuer https://api.example.com (PUBLIC_URL), auth issues http://localhost:8080',
+      "RequestAuthentication platform/gateway-jwt: jwksUri http://localhost:8080/.well-known/jwks.json: host localhost:8080 is not the auth Service's address",
+    ]);
+    const withPath = broken((o) => {
+      for (const app of ['auth', 'gateway', 'catalog', 'orders']) configOf(o, app).PUBLIC_URL = 'https://shop.test/api';
+    }, plain);
+    expect(checkTokenIssuer(withPath)).toEqual([
+      'auth: PUBLIC_URL https://shop.test/api is not an http(s) origin without a path (the services refuse it)',
+    ]);
   });
 
   it('issue 14.8, the old edge: a 403 turned into "bearer token required", a DENY for missing tokens, tokens kept on public routes', () => {
@@ -403,20 +442,16 @@ describe('the checks catch', () => {
   });
 
   it('issue 11: an ops path reachable through a catch-all route, at the Istio edge and through an Ingress', () => {
+    // the shop's catch-all route without the ops-paths route before it
     const objects = broken((o) => {
       const http = spec<{ http: { name: string }[] }>(find(o, 'VirtualService', 'platform-ingress')).http;
-      http.splice(0, 1);
-      http.push({
-        name: 'storefront',
-        route: [{ destination: { host: 'gateway.platform.svc.cluster.local', port: { number: 8080 } } }],
-      } as never);
       http.splice(
-        http.findIndex((r) => r.name === 'not-found'),
+        http.findIndex((r) => r.name === 'ops-paths'),
         1,
       );
     });
     expect(checkEdgeRouting(objects)).toContainEqual(
-      'VirtualService platform/platform-ingress: GET /metrics reaches gateway:8080',
+      'VirtualService platform/platform-ingress: GET /metrics reaches storefront:8082',
     );
     const ingress = broken((o) => {
       const rules = spec<{ rules: { http: { paths: Record<string, unknown>[] } }[] }>(
@@ -498,6 +533,82 @@ describe('the checks catch', () => {
     expect(checkProbes(objects)).toContainEqual(
       "Deployment platform/catalog: HOST is unset (127.0.0.1), so probes and callers on the pod's address find nothing",
     );
+  });
+
+  it('issue 13: the shop left out of a way in, or given "/" there, which exposes the ops paths', () => {
+    const withoutShop = broken((o) => remove(o, 'HTTPRoute', 'shop'), gatewayApi);
+    expect(checkEdgeRouting(withoutShop)).toContainEqual('HTTPRoute: GET / goes to nothing, not storefront:8082');
+    const catchAll = broken((o) => {
+      const rules = spec<{ rules: { matches: { path: { type: string; value: string } }[] }[] }>(
+        find(o, 'HTTPRoute', 'shop'),
+      ).rules;
+      rules[0]!.matches = [{ path: { type: 'PathPrefix', value: '/' } }];
+    }, gatewayApi);
+    expect(checkEdgeRouting(catchAll)).toContainEqual('HTTPRoute: GET /metrics reaches storefront:8082');
+    const ingress = broken((o) => {
+      const paths = spec<{ rules: { http: { paths: { path: string; pathType: string }[] } }[] }>(
+        find(o, 'Ingress', 'shop'),
+      ).rules[0]!.http.paths;
+      paths[0]!.pathType = 'Prefix';
+    }, plain);
+    expect(checkEdgeRouting(ingress)).toContainEqual('Ingress: GET /healthz reaches storefront:8082');
+  });
+
+  it("issue 13: the shop's forms retried at the edge, and a shop route that gives up before the storefront's call", () => {
+    const objects = broken((o) => {
+      const http = spec<{ http: { name: string; timeout: string; retries: Record<string, unknown> }[] }>(
+        find(o, 'VirtualService', 'platform-ingress'),
+      ).http;
+      http.find((r) => r.name === 'shop-forms')!.retries = { attempts: 2, retryOn: 'connect-failure,reset' };
+      http.find((r) => r.name === 'shop-reads')!.timeout = '5s';
+    });
+    expect(checkRetries(objects, istioInstall)).toContainEqual(
+      'VirtualService platform/platform-ingress: route shop-forms retries POST /login (2 attempts), which is not idempotent',
+    );
+    expect(checkMeshTimeouts(objects)).toContainEqual(
+      "VirtualService platform/platform-ingress: route shop-reads gives up (5s) before one of the storefront's calls to the gateway (5250 ms)",
+    );
+  });
+
+  it('issue 13: the storefront and the load generator shut out of the gateway', () => {
+    const mesh = broken((o) => {
+      const rules = spec<{ rules: unknown[] }>(find(o, 'AuthorizationPolicy', 'gateway')).rules;
+      rules.splice(1, 1);
+      const from = spec<{ ingress: { from: { podSelector?: { matchLabels?: Record<string, string> } }[] }[] }>(
+        find(o, 'NetworkPolicy', 'gateway'),
+      ).ingress[0]!.from;
+      from.splice(
+        from.findIndex((peer) => peer.podSelector?.matchLabels?.app === 'loadgen'),
+        1,
+      );
+    });
+    expect(checkAuthorizationFlow(mesh, ingressServiceAccount(istioInstall))).toContainEqual(
+      'AuthorizationPolicy: storefront->gateway:8080 is in the request flow but not allowed',
+    );
+    expect(checkNetworkPolicyFlow(mesh)).toContainEqual(
+      'NetworkPolicy: loadgen->gateway:8080 is in the request flow but no ingress rule allows it',
+    );
+    const withoutMesh = broken((o) => {
+      spec<{ egress: unknown[] }>(find(o, 'NetworkPolicy', 'storefront')).egress.splice(0, 1);
+    }, plain);
+    expect(checkNetworkPolicyFlow(withoutMesh)).toContainEqual(
+      'NetworkPolicy: storefront->gateway:8080 is in the request flow but no egress rule allows it',
+    );
+  });
+
+  it('issue 13: a load generator that runs without being asked, or under an autoscaler', () => {
+    const objects = broken((o) => {
+      delete spec<{ replicas?: number }>(find(o, 'Deployment', 'loadgen')).replicas;
+      o.push({
+        ...structuredClone(find(o, 'HorizontalPodAutoscaler', 'gateway')!),
+        metadata: { name: 'loadgen', namespace: 'platform' },
+      });
+    }, plain);
+    const problems = checkWorkloadShape(objects);
+    expect(problems).toContainEqual(
+      'loadgen: runs only when asked for, but its Deployment sets replicas unset (1), not 0',
+    );
+    expect(problems).toContainEqual('loadgen: runs only when asked for, but an autoscaler would start it');
   });
 
   it('a canary that drifted from its stable version, and weights that do not add up', () => {

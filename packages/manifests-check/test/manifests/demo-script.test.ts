@@ -93,17 +93,24 @@ describe('scripts/minikube-demo.sh', () => {
       '+ eval "$(minikube --profile platform docker-env --shell bash)"  (checked: docker info must name node platform)',
     );
     expect(run.stdout).toContain('minikube-demo: istioctl 1.27.1 (supported: 1.24 or later)');
-    // metrics-server before the platform, the smoke test after every rollout, the load generator last
+    // every service's image, the shop and the load generator included
+    for (const service of ['auth', 'catalog', 'orders', 'gateway', 'storefront', 'loadgen'])
+      expect(lines).toContainEqual(`+ docker build --build-arg SERVICE=${service} --tag platform/${service}:dev .`);
+    // metrics-server before the platform, the smoke tests (the API, then the shop in a browser) after every rollout,
+    // the load generator last, then the shop's address
     const order = [
       'addons enable metrics-server',
       'istioctl install',
       'kubectl apply --kustomize istio/overlays/minikube',
       'rollout status deployment/gateway',
+      'rollout status deployment/storefront',
       'npm run test:remote',
+      'E2E_STOREFRONT_URL=http://127.0.0.1:8080 E2E_BASE_URL=http://127.0.0.1:8080 npm run test:browser',
       'scale deployment/loadgen --replicas=1',
     ].map((step) => indexOf(lines, step));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(run.stdout).toContain('  Shop       http://127.0.0.1:8080/   (the storefront, through the ingress)');
     // a dry run runs no tool but the read-only version checks
     expect(run.calls).toEqual(['istioctl version --remote=false --short']);
   });
@@ -139,6 +146,8 @@ describe('scripts/minikube-demo.sh', () => {
       'curl -fsS http://127.0.0.1:8080/.well-known/jwks.json > ',
       'scripts/k8s/make-secrets.sh rotate-jwt',
       'kubectl apply --kustomize istio/overlays/minikube',
+      // the overlay's 0 replicas would stop the load generator the demo started
+      'kubectl --namespace platform scale deployment/loadgen --replicas=',
       'rollout status deployment/auth',
       "its token's kid must be in",
     ].map((step) => indexOf(lines, step));

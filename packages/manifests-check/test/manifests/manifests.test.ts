@@ -11,7 +11,7 @@ import { checkEdgeRouting } from '../../src/checks/edge-routing.check.js';
 import { checkEnvNames } from '../../src/checks/env.check.js';
 import { checkImages } from '../../src/checks/images.check.js';
 import { checkIstioInstall } from '../../src/checks/install.check.js';
-import { checkJwtPolicy } from '../../src/checks/jwt.check.js';
+import { checkJwtPolicy, checkTokenIssuer } from '../../src/checks/jwt.check.js';
 import { checkLinkerdRoutes } from '../../src/checks/linkerd.check.js';
 import { checkMeshTimeouts } from '../../src/checks/mesh-timeouts.check.js';
 import { checkOutlierDetection } from '../../src/checks/outlier-detection.check.js';
@@ -103,6 +103,10 @@ describe.each(platformOverlays)('platform in %s', (path) => {
 
   it('gives each service only env vars its config accepts', () => {
     expect(checkEnvNames(objectsOf(path), accepted)).toEqual([]);
+  });
+
+  it('names one public issuer in every service, and fetches the JWKS from auth inside the cluster', () => {
+    expect(checkTokenIssuer(objectsOf(path))).toEqual([]);
   });
 
   it('runs the images compose builds', () => {
