@@ -1,5 +1,13 @@
 // @platform/service-kit: what every service of the platform shares.
-export { type BaseConfig, baseConfigProperties, ConfigError, loadConfig, loadConfigOrExit } from './config.js';
+export {
+  type BaseConfig,
+  baseConfigProperties,
+  ConfigError,
+  configOrExit,
+  loadConfig,
+  loadConfigOrExit,
+  portProperty,
+} from './config.js';
 export { createPool, inTransaction, type Pool, type PoolClient, type PoolOptions, pingDatabase } from './database.js';
 export {
   type BearerErrorCode,
@@ -43,7 +51,7 @@ export {
 export { MAX_JSON_DEPTH } from './json-body.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { createMetrics, type Metrics } from './metrics.js';
-export { type MigrateOptions, type Migration, migrate } from './migrations.js';
+export { createMigratedPool, type MigrateOptions, type Migration, migrate } from './migrations.js';
 export { createPeriodicWork, type PeriodicWorkOptions } from './periodic-work.js';
 export { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemBody, problemSchema } from './problem.js';
 export {
@@ -55,6 +63,7 @@ export {
 } from './readiness.js';
 export { DEFAULT_CACHE_CONTROL, SECURITY_HEADERS } from './security-headers.js';
 export {
+  type AppConfigOf,
   type BackgroundWork,
   type Closer,
   createServiceApp,

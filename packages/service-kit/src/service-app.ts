@@ -6,6 +6,12 @@ import type { GrpcServer } from './grpc-server.js';
 import type { HttpServer } from './http-server.js';
 import type { Readiness } from './readiness.js';
 
+/**
+ * The part of a service's config its app is built from: all but what the skeleton itself reads (logging, tracing,
+ * the drain delay), so a test gives only what the app needs.
+ */
+export type AppConfigOf<Config> = Omit<Config, 'LOG_LEVEL' | 'NODE_ENV' | 'SHUTDOWN_DRAIN_DELAY_MS' | `OTEL_${string}`>;
+
 /** Something shutdown closes: a client, a verifier, a pool. */
 export interface Closer {
   readonly name: string;

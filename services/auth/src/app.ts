@@ -5,7 +5,7 @@ import { MAX_CLOCK_TOLERANCE_SECONDS } from '@platform/auth-kit';
 import {
   createHttpServer,
   createMetrics,
-  createPool,
+  createMigratedPool,
   createReadiness,
   createServiceApp,
   type Logger,
@@ -76,13 +76,16 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   const authMetrics = createAuthMetrics(metrics, passwords);
 
   const ownsPool = dependencies.pool === undefined;
-  const pool = dependencies.pool ?? createPool({ connectionString: config.DATABASE_URL, applicationName: 'auth' });
-  try {
-    await migrate(pool, { schema: SCHEMA, migrations, logger });
-  } catch (error) {
-    if (ownsPool) await pool.end();
-    throw error;
-  }
+  const pool =
+    dependencies.pool ??
+    (await createMigratedPool({
+      connectionString: config.DATABASE_URL,
+      applicationName: 'auth',
+      schema: SCHEMA,
+      migrations,
+      logger,
+    }));
+  if (!ownsPool) await migrate(pool, { schema: SCHEMA, migrations, logger });
 
   const service = createAuthService({
     users: createUsersRepository(pool),

@@ -3,15 +3,15 @@
 import { createJwtVerifier } from '@platform/auth-kit';
 import { catalogV1 } from '@platform/contracts';
 import {
+  type AppConfigOf,
   createGrpcServer,
   createHttpServer,
   createMetrics,
+  createMigratedPool,
   createPeriodicWork,
-  createPool,
   createReadiness,
   createServiceApp,
   type Logger,
-  migrate,
   type Pool,
   pingDatabase,
   type ServiceApp,
@@ -27,7 +27,7 @@ export const SERVICE_NAME = 'catalog';
 /** The fully qualified gRPC service name, as health checks ask for it. */
 export const CATALOG_SERVICE = catalogV1.CatalogServiceClient.serviceName;
 
-export type AppConfig = Omit<Config, 'LOG_LEVEL' | 'NODE_ENV' | 'SHUTDOWN_DRAIN_DELAY_MS' | `OTEL_${string}`>;
+export type AppConfig = AppConfigOf<Config>;
 
 export interface CatalogApp extends ServiceApp {
   /** The rules over storage (the benchmark puts its HTTP/1.1 face on them). */
@@ -37,18 +37,20 @@ export interface CatalogApp extends ServiceApp {
 }
 
 export async function buildApp(config: AppConfig, { logger }: { logger: Logger }): Promise<CatalogApp> {
-  const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: SERVICE_NAME });
-  let products: ProductsService;
-  try {
-    await migrate(pool, { schema: CATALOG_SCHEMA, migrations, logger });
-    products = createProductsService(createProductsRepository(pool), { holdMs: config.STOCK_HOLD_TTL_MS });
-    if (config.SEED_DEMO_DATA) {
-      const added = await products.seed(demoProducts);
-      logger.info({ added }, added > 0 ? 'demo products seeded' : 'catalog not empty: demo products not seeded');
-    }
-  } catch (error) {
-    await pool.end();
-    throw error;
+  const pool = await createMigratedPool({
+    connectionString: config.DATABASE_URL,
+    applicationName: SERVICE_NAME,
+    schema: CATALOG_SCHEMA,
+    migrations,
+    logger,
+  });
+  const products = createProductsService(createProductsRepository(pool), { holdMs: config.STOCK_HOLD_TTL_MS });
+  if (config.SEED_DEMO_DATA) {
+    const added = await products.seed(demoProducts).catch(async (error: unknown) => {
+      await pool.end();
+      throw error;
+    });
+    logger.info({ added }, added > 0 ? 'demo products seeded' : 'catalog not empty: demo products not seeded');
   }
 
   const metrics = createMetrics(SERVICE_NAME);

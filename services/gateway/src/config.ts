@@ -1,6 +1,12 @@
 // The gateway's configuration: the only module that reads process.env. Validated once at start; a bad value stops
 // the process with a message naming the variable.
-import { baseConfigProperties, loadConfig, loadConfigOrExit, publicUrlProperty } from '@platform/service-kit/config';
+import {
+  baseConfigProperties,
+  configOrExit,
+  loadConfig,
+  portProperty,
+  publicUrlProperty,
+} from '@platform/service-kit/config';
 import { trustedProxies } from '@platform/service-kit/trusted-proxies';
 import { type AddressVariable, type GrpcCalleeOf, grpcCallees } from '@platform/topology';
 import Type, { type Static, type TString } from 'typebox';
@@ -21,7 +27,7 @@ const ORIGIN_LIST = '^\\s*https?://[^\\s,/]+(\\s*,\\s*https?://[^\\s,/]+)*\\s*$'
 
 export const configSchema = Type.Object({
   ...baseConfigProperties,
-  PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: 8080 }),
+  PORT: portProperty(8080),
   /** Base URL of the auth service; /api/auth/* and /.well-known/* are forwarded there. */
   AUTH_URL: Type.String({ default: 'http://127.0.0.1:8081', pattern: '^https?://[^\\s]+$' }),
   /** Deadline of one forwarded auth request (connect to last byte of the answer's head). */
@@ -68,13 +74,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 }
 
 /** For main.ts: the config from process.env, or exit 1 with a message naming every bad variable. */
-export function readConfig(): Config {
-  return withDerivedDefaults(
-    loadConfigOrExit('gateway', configSchema, process.env, (config) => {
-      trustedProxies(config.TRUSTED_PROXIES, 'TRUSTED_PROXIES');
-    }),
-  );
-}
+export const readConfig = (): Config => configOrExit('gateway', () => parseConfig(process.env));
 
 /** The address of a gRPC service the gateway calls (its `<NAME>_ADDR`). */
 export function downstreamAddress(config: Config, service: GrpcCalleeOf<'gateway'> | string): string {

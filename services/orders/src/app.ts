@@ -3,15 +3,15 @@
 import { createJwtVerifier } from '@platform/auth-kit';
 import { ordersV1 } from '@platform/contracts';
 import {
+  type AppConfigOf,
   createGrpcServer,
   createHttpServer,
   createMetrics,
+  createMigratedPool,
   createPeriodicWork,
-  createPool,
   createReadiness,
   createServiceApp,
   type Logger,
-  migrate,
   pingDatabase,
   type ServiceApp,
 } from '@platform/service-kit';
@@ -25,7 +25,7 @@ import { createServiceTokens } from './service-token.js';
 
 export const SERVICE_NAME = 'orders';
 
-export type AppConfig = Omit<Config, 'LOG_LEVEL' | 'NODE_ENV' | 'SHUTDOWN_DRAIN_DELAY_MS' | `OTEL_${string}`>;
+export type AppConfig = AppConfigOf<Config>;
 
 export interface OrdersApp extends ServiceApp {
   /** The stock calls as orders makes them (tests arrange holds with it). */
@@ -35,13 +35,13 @@ export interface OrdersApp extends ServiceApp {
 }
 
 export async function buildApp(config: AppConfig, { logger }: { logger: Logger }): Promise<OrdersApp> {
-  const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: SERVICE_NAME });
-  try {
-    await migrate(pool, { schema: ORDERS_SCHEMA, migrations, logger });
-  } catch (error) {
-    await pool.end();
-    throw error;
-  }
+  const pool = await createMigratedPool({
+    connectionString: config.DATABASE_URL,
+    applicationName: SERVICE_NAME,
+    schema: ORDERS_SCHEMA,
+    migrations,
+    logger,
+  });
 
   const metrics = createMetrics(SERVICE_NAME);
   const tokens = createServiceTokens({

@@ -8,12 +8,11 @@ import fastifyStatic from '@fastify/static';
 import {
   createHttpServer,
   createMetrics,
-  createPool,
+  createMigratedPool,
   createReadiness,
   createServiceApp,
   type Logger,
   type Metrics,
-  migrate,
   type Pool,
   pingDatabase,
   type ServiceApp,
@@ -67,13 +66,13 @@ export interface StorefrontApp extends ServiceApp {
 
 export async function buildApp(config: AppConfig, { logger, metrics }: BuildAppOptions): Promise<StorefrontApp> {
   const registry = metrics ?? createMetrics(SERVICE_NAME);
-  const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: SERVICE_NAME });
-  try {
-    await migrate(pool, { schema: STOREFRONT_SCHEMA, migrations, logger });
-  } catch (error) {
-    await pool.end();
-    throw error;
-  }
+  const pool = await createMigratedPool({
+    connectionString: config.DATABASE_URL,
+    applicationName: SERVICE_NAME,
+    schema: STOREFRONT_SCHEMA,
+    migrations,
+    logger,
+  });
 
   const gateway = createGatewayClient({
     baseUrl: config.GATEWAY_URL,
