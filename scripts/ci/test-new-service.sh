@@ -102,4 +102,4 @@ for overlay in k8s/overlays/* istio/overlays/*; do
   echo "$overlay: widgets and gadgets"
 done
 
-step "passed: the copy is discarded"
+step "passed"
