@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createJwtVerifier, type JwtVerifier, TokenError } from '@platform/auth-kit';
 import { openTestDatabase, type TestDatabase } from '@platform/test-databases';
+import { databases, serviceClients, services } from '@platform/topology';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { preferredDatabase } from '../src/test-platform.js';
 
@@ -183,12 +184,20 @@ describe('key rotation with the deployment tools, against the auth process', () 
 
   it("rotates compose's secrets volume in steps (secrets-init rotate-jwt)", async () => {
     const root = join(scratch, 'compose-secrets');
-    for (const consumer of ['postgres', 'auth', 'auth-keyring', 'catalog', 'orders', 'storefront']) {
+    // what docker-compose.yml hands secrets-init, from the platform's list (test:k8s holds compose to it)
+    const withDatabase = databases(services).map((d) => d.service);
+    const clients = serviceClients(services);
+    for (const consumer of ['postgres', 'auth', 'auth-keyring', ...withDatabase, ...clients.map((c) => c.clientId)]) {
       await mkdir(join(root, consumer), { recursive: true });
     }
     const generate = (...args: string[]) =>
       run(process.execPath, [join(REPO, 'compose/secrets-init/generate.mjs'), ...args], {
-        env: { PATH: process.env.PATH, SECRETS_ROOT: root },
+        env: {
+          PATH: process.env.PATH,
+          SECRETS_ROOT: root,
+          PLATFORM_DATABASES: withDatabase.join(' '),
+          PLATFORM_SERVICE_CLIENTS: clients.map((c) => `${c.clientId}=${c.audiences.join(',')}`).join(' '),
+        },
       });
     await generate();
     await proveSequence(
