@@ -74,3 +74,39 @@ export function loadBenchConfig(env: Record<string, string | undefined>): BenchC
     keepDatabase: flag('BENCH_KEEP_DATABASE', false),
   };
 }
+
+export interface ProfileConfig {
+  databaseUrl: string | undefined;
+  pgPort: number;
+  portOffset: number;
+  /** Seconds of load while the profiles are taken. */
+  durationSeconds: number;
+  connections: number;
+  /** The path loaded, on the gateway. */
+  path: string;
+  /** Extra environment of the services, `KEY=value,KEY=value` (BENCH_PROFILE_ENV), e.g. PRODUCT_CACHE=false. */
+  serviceEnv: Record<string, string>;
+}
+
+export function loadProfileConfig(env: Record<string, string | undefined>): ProfileConfig {
+  const bench = loadBenchConfig({ ...env, BENCH_SCENARIOS: '' });
+  const seconds = Number(env.BENCH_PROFILE_SECONDS ?? '15');
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600) {
+    throw new BenchConfigError(`BENCH_PROFILE_SECONDS must be an integer from 1 to 600 (got ${seconds})`);
+  }
+  const serviceEnv: Record<string, string> = {};
+  for (const pair of (env.BENCH_PROFILE_ENV ?? '').split(',').filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new BenchConfigError(`BENCH_PROFILE_ENV: expected KEY=value, got ${pair}`);
+    serviceEnv[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return {
+    databaseUrl: bench.databaseUrl,
+    pgPort: bench.pgPort,
+    portOffset: bench.portOffset,
+    durationSeconds: seconds,
+    connections: bench.connections,
+    path: env.BENCH_PROFILE_PATH || '/api/catalog/products',
+    serviceEnv,
+  };
+}
