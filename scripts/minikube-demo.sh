@@ -232,7 +232,7 @@ images() {
     say "images, built inside minikube's Docker (imagePullPolicy IfNotPresent: nothing is pulled)"
     use_minikube_docker
     for service in "${services[@]}"; do
-      run docker build --file "services/$service/Dockerfile" --tag "platform/$service:dev" .
+      run docker build --build-arg "SERVICE=$service" --tag "platform/$service:dev" .
     done
     # the canary of istio/canary runs this tag; build a real change under it to see the 90/10 split do something
     run docker tag platform/orders:dev platform/orders:canary
@@ -257,7 +257,7 @@ images() {
     pull_from=$registry
   fi
   for service in "${services[@]}"; do
-    run docker build --file "services/$service/Dockerfile" --tag "$push_to/platform/$service:$tag" .
+    run docker build --build-arg "SERVICE=$service" --tag "$push_to/platform/$service:$tag" .
     run docker push "$push_to/platform/$service:$tag"
   done
   run docker tag "$push_to/platform/orders:$tag" "$push_to/platform/orders:$tag-canary"

@@ -146,14 +146,30 @@ async function main(): Promise<void> {
 
   let httpGatewayUrl: string | undefined;
   if (has('http')) {
-    const httpPorts = { ...ports, gateway: ports.gateway + 100 };
-    const httpGateway = await startPlatformProcess(
-      'gateway over HTTP/1.1',
-      'postgresql',
-      { ports: httpPorts, services: ['gateway'], databaseUrl: database.url, dataDir: pgDataDir },
-      serviceEnv({ CATALOG_TRANSPORT: 'http', CATALOG_HTTP_URL: `http://127.0.0.1:${ports.catalogOps}` }),
+    // the same catalog and gateway as the platform's, built from their packages, with the read path between them
+    // over HTTP/1.1 JSON (benchmark code only: see bench/README.md)
+    const catalogHttp = await startHelper<{ port: number }>(join(here, 'catalog-http.main.js'), [], {
+      env: serviceEnv({
+        DATABASE_URL: main.databaseUrls.catalog ?? main.databaseUrl,
+        SEED_DEMO_DATA: 'false',
+        JWKS_URL: `http://127.0.0.1:${ports.auth}/.well-known/jwks.json`,
+      }),
+    });
+    cleanups.push(() => catalogHttp.stop());
+    const gatewayHttp = await startHelper<{ port: number }>(
+      join(here, 'gateway-http.main.js'),
+      [`http://127.0.0.1:${catalogHttp.announced.port}`],
+      {
+        env: serviceEnv({
+          AUTH_URL: `http://127.0.0.1:${ports.auth}`,
+          ORDERS_ADDR: `127.0.0.1:${ports.ordersGrpc}`,
+          JWKS_URL: `http://127.0.0.1:${ports.auth}/.well-known/jwks.json`,
+        }),
+      },
     );
-    httpGatewayUrl = httpGateway.gatewayUrl;
+    cleanups.push(() => gatewayHttp.stop());
+    httpGatewayUrl = `http://127.0.0.1:${gatewayHttp.announced.port}`;
+    log(`gateway over HTTP/1.1: ready at ${httpGatewayUrl}`);
   }
   if (has('read') || has('http')) {
     log('scenario 1/2: public read path against a bare fastify server');

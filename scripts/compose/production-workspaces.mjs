@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Used by every service's Dockerfile on a `turbo prune --docker` tree: the workspaces a service needs at run time are
+// Used by the services' Dockerfile on a `turbo prune --docker` tree: the workspaces a service needs at run time are
 // the ones its `dependencies` reach; the rest (test-databases, the embedded PostgreSQL, ...) must not ship in its image.
 //
 //   production-workspaces.mjs list  @platform/<name>   print the files to ship: each workspace's package `files`

@@ -79,7 +79,7 @@ afterAll(() => {
 });
 
 describe('images:push against a real registry', () => {
-  it('pushes every service image (one per services/<name>/Dockerfile) under the commit SHA', async () => {
+  it('pushes every service image (one per services/<name>/, from the root Dockerfile) under the commit SHA', async () => {
     expect(services.map((service) => service.name)).toEqual(expect.arrayContaining(['auth', 'gateway']));
     const result = push('--kustomize-out', componentDir);
     expect(result.status, result.stderr.slice(-3000)).toBe(0);

@@ -27,6 +27,8 @@ export interface GrpcCaller extends VerifiedToken {
 /** A valid token of a client that may not call this method: PERMISSION_DENIED, not UNAUTHENTICATED. */
 export class CallerNotAllowedError extends Error {
   override readonly name = 'CallerNotAllowedError';
+  /** service-kit's failure kind: 403 / PERMISSION_DENIED. */
+  readonly kind = 'forbidden';
   constructor(readonly clientId: string) {
     super('This client may not call this method');
   }

@@ -35,4 +35,10 @@ describe('toTokenError', () => {
     const error = new TokenError('unknown-kid');
     expect(toTokenError(error)).toBe(error);
   });
+
+  it("says its kind of failure for service-kit's mapping: the caller's fault, except keys that cannot be loaded", () => {
+    expect(new TokenError('missing')).toMatchObject({ kind: 'unauthenticated', bearerError: undefined });
+    expect(new TokenError('expired')).toMatchObject({ kind: 'unauthenticated', bearerError: 'invalid_token' });
+    expect(new TokenError('jwks-unavailable')).toMatchObject({ kind: 'unavailable', bearerError: undefined });
+  });
 });

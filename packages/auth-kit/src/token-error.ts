@@ -1,5 +1,8 @@
 // The one error a verifier throws, and the one place where jsonwebtoken and jwks-rsa errors become it.
 // Messages are fixed per reason so they can be shown to a client; the library error stays in `cause` for logs.
+// It says its kind of failure as service-kit's DomainError does (`kind`, `bearerError`), so service-kit's one
+// mapping answers it on any transport (401 / UNAUTHENTICATED; 503 / UNAVAILABLE when the keys cannot be loaded),
+// without auth-kit depending on the kit.
 
 export type TokenErrorReason =
   | 'missing'
@@ -30,12 +33,21 @@ const MESSAGES: Record<TokenErrorReason, string> = {
 
 export class TokenError extends Error {
   override readonly name = 'TokenError';
+  /**
+   * `unauthenticated`, except `unavailable` for `jwks-unavailable`: the keys could not be loaded, which is the
+   * platform's fault, not the caller's (its token may be fine: retry, do not log in again).
+   */
+  readonly kind: 'unauthenticated' | 'unavailable';
+  /** RFC 6750: a token that was given but refused is `invalid_token`; a missing one carries no error code. */
+  readonly bearerError: 'invalid_token' | undefined;
 
   constructor(
     readonly reason: TokenErrorReason,
     options?: { cause?: unknown },
   ) {
     super(MESSAGES[reason], options);
+    this.kind = reason === 'jwks-unavailable' ? 'unavailable' : 'unauthenticated';
+    this.bearerError = reason === 'missing' || reason === 'jwks-unavailable' ? undefined : 'invalid_token';
   }
 }
 

@@ -30,7 +30,7 @@ export interface SupervisorOptions {
   gid?: number;
   /**
    * Give the child an IPC channel (Node children only). It closes however this process ends, even by SIGKILL, which
-   * tells the child its supervisor is gone (service-kit's Lifecycle then shuts it down).
+   * tells the child its supervisor is gone (service-kit's skeleton then shuts it down).
    */
   ipc?: boolean;
 }

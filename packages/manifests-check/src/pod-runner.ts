@@ -35,7 +35,7 @@ export function dockerUnavailable(images: string[]): string | undefined {
     }
   });
   if (missing.length > 0) {
-    return `images not built: ${missing.join(', ')} (docker build -f services/<name>/Dockerfile -t platform/<name>:dev .)`;
+    return `images not built: ${missing.join(', ')} (docker build --build-arg SERVICE=<name> -t platform/<name>:dev .)`;
   }
   return undefined;
 }

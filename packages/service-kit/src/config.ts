@@ -28,6 +28,9 @@ function optionalList(words: string[]) {
   );
 }
 
+/** A TCP port variable (0: any free port, as tests use), with the service's default. */
+export const portProperty = (fallback: number) => Type.Integer({ minimum: 0, maximum: 65_535, default: fallback });
+
 /** Variables every service accepts; a service spreads these into its own schema. */
 export const baseConfigProperties = {
   /** Loopback unless told otherwise: a process on a laptop is not reachable from the network by accident. */
@@ -187,10 +190,20 @@ export function loadConfigOrExit<T extends TObject>(
   env: Record<string, string | undefined>,
   check: (config: Static<T>) => void = () => {},
 ): Static<T> {
-  try {
+  return configOrExit(service, () => {
     const config = loadConfig(schema, env);
     check(config);
     return config;
+  });
+}
+
+/**
+ * For a config.ts whose reader derives values or checks several variables together (`parseConfig(env)`): its
+ * result, or the ConfigError printed (`<service>: invalid configuration: ...`) and exit 1.
+ */
+export function configOrExit<T>(service: string, read: () => T): T {
+  try {
+    return read();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${service}: ${error.message}\n`);

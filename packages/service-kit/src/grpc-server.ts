@@ -2,7 +2,6 @@
 // interceptor on every call, and a drain that lets in-flight calls finish before the deadline forces the close.
 import {
   status as GrpcStatus,
-  type Metadata,
   Server,
   ServerCredentials,
   ServerInterceptingCall,
@@ -14,6 +13,8 @@ import {
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics.js';
+
+export { GrpcStatusError } from './grpc-status-error.js';
 
 export interface GrpcServerOptions {
   logger: Logger;
@@ -103,16 +104,4 @@ export function createGrpcServer({ logger, metrics }: GrpcServerOptions): GrpcSe
       });
     },
   };
-}
-
-/** A gRPC error with a status code, as grpc-js expects from a handler's callback. */
-export class GrpcStatusError extends Error {
-  readonly metadata?: Metadata;
-  constructor(
-    readonly code: GrpcStatus,
-    readonly details: string,
-  ) {
-    super(details);
-    this.name = 'GrpcStatusError';
-  }
 }

@@ -7,9 +7,9 @@ import { createHttpServer, type HttpServer, type HttpTimeouts } from './http-ser
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { HttpProblem } from './problem.js';
-import { Readiness } from './readiness.js';
+import { createReadiness } from './readiness.js';
 
-function build(readiness = new Readiness(), timeouts: Partial<HttpTimeouts> = {}) {
+function build(readiness = createReadiness(), timeouts: Partial<HttpTimeouts> = {}) {
   const lines: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -64,7 +64,7 @@ describe('createHttpServer', () => {
 
   it('reports the version it was given on /healthz', async () => {
     const logger = createLogger({ service: 'test', level: 'silent' });
-    app = createHttpServer({ logger, metrics: createMetrics('test'), readiness: new Readiness(), version: '2.3.4' });
+    app = createHttpServer({ logger, metrics: createMetrics('test'), readiness: createReadiness(), version: '2.3.4' });
     const response = await app.inject({ method: 'GET', url: '/healthz' });
     expect(response.json()).toEqual({ status: 'ok', version: '2.3.4' });
   });
@@ -143,7 +143,7 @@ describe('createHttpServer', () => {
 
   it('reports readiness from its checks and turns 503 once draining', async () => {
     let healthy = true;
-    const readiness = new Readiness(200).add('dependency', async () => {
+    const readiness = createReadiness(200).add('dependency', async () => {
       if (!healthy) throw new Error('dependency down');
     });
     ({ app } = build(readiness));
@@ -264,7 +264,7 @@ describe('createHttpServer', () => {
     }
 
     async function listen() {
-      ({ app } = build(new Readiness(), timeouts));
+      ({ app } = build(createReadiness(), timeouts));
       await app.listen({ host: '127.0.0.1', port: 0 });
       return (app.server.address() as { port: number }).port;
     }

@@ -16,13 +16,13 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { problemClientErrorHandler } from './client-error.js';
+import { classifyFailure, problemOf } from './failure-statuses.js';
 import { depthBoundedJsonParser } from './json-body.js';
 import type { Metrics } from './metrics.js';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.js';
 import type { Readiness } from './readiness.js';
 import { applySecurityHeaders } from './security-headers.js';
 import { serviceVersion } from './service-version.js';
-import { isStorageUnavailable, storageUnavailableProblem } from './storage-unavailable.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -173,12 +173,14 @@ export function createHttpServer({
 }
 
 /**
- * Maps anything thrown in a route to a problem; only HttpProblem and fastify's own 4xx errors keep their text. A
- * database outage is a 503 with Retry-After in every service, whatever route it reached.
+ * Maps anything thrown in a route to a problem: a domain failure by its kind (failure-statuses.ts, so a database
+ * outage is a 503 with Retry-After in every service, whatever route it reached); otherwise only HttpProblem and
+ * fastify's own 4xx errors keep their text.
  */
 export function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
-  if (isStorageUnavailable(error)) return storageUnavailableProblem();
+  const failure = classifyFailure(error);
+  if (failure) return problemOf(failure);
   const fastifyError = error as Partial<FastifyError> & { validation?: unknown };
   const status = fastifyError.statusCode ?? 500;
   if (fastifyError.validation) {

@@ -1,7 +1,7 @@
 // Versioned schema migrations applied at start, inside the service's own schema. An advisory lock held for the
 // migration transaction makes two replicas starting at once apply each version exactly once.
 import type { Logger } from 'pino';
-import { inTransaction, type Pool } from './database.js';
+import { createPool, inTransaction, type Pool, type PoolOptions } from './database.js';
 
 export interface Migration {
   /** Strictly increasing; a version once released is never edited, only followed by a new one. */
@@ -51,4 +51,20 @@ export async function migrate(pool: Pool, { schema, migrations, logger }: Migrat
     }
     return done;
   });
+}
+
+/**
+ * A service's pool, its schema migrated: what every service with storage opens first. When migrating fails (the
+ * database away, a bad migration) the pool is ended before the error goes on, so a failed start leaves nothing open.
+ */
+export async function createMigratedPool(options: PoolOptions & MigrateOptions): Promise<Pool> {
+  const { schema, migrations, logger, ...poolOptions } = options;
+  const pool = createPool(poolOptions);
+  try {
+    await migrate(pool, { schema, migrations, logger });
+    return pool;
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
 }

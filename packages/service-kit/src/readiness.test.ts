@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { Readiness } from './readiness.js';
+import { createReadiness } from './readiness.js';
 
 describe('Readiness', () => {
   it('shares one run of a check among reports that arrive while it runs', async () => {
     let runs = 0;
-    const readiness = new Readiness().add('slow', async () => {
+    const readiness = createReadiness().add('slow', async () => {
       runs++;
       await sleep(50);
     });
@@ -19,7 +19,7 @@ describe('Readiness', () => {
   it('reuses an outcome, ok or not, for cacheMs, then checks again', async () => {
     let runs = 0;
     let healthy = false;
-    const readiness = new Readiness().add(
+    const readiness = createReadiness().add(
       'cached',
       async () => {
         runs++;

@@ -21,53 +21,27 @@ export interface ReadinessReport {
   checks: Record<string, 'ok' | string>;
 }
 
-export class Readiness {
-  private readonly checks = new Map<string, RegisteredCheck>();
-  private draining = false;
-
-  constructor(private readonly timeoutMs = 2_000) {}
-
+export interface Readiness {
   /** Adds a check; it passes by resolving and fails by throwing (or by taking longer than the timeout). */
-  add(name: string, check: ReadinessCheck, { cacheMs = 0 }: ReadinessCheckOptions = {}): this {
-    this.checks.set(name, { check, cacheMs });
-    return this;
-  }
-
+  add(name: string, check: ReadinessCheck, options?: ReadinessCheckOptions): Readiness;
   /** Called when shutdown begins: from then on the service reports not ready, whatever its checks say. */
-  drain(): void {
-    this.draining = true;
-  }
+  drain(): void;
+  readonly isDraining: boolean;
+  report(): Promise<ReadinessReport>;
+}
 
-  get isDraining(): boolean {
-    return this.draining;
-  }
+/** Readiness with no checks yet; each check runs for at most `timeoutMs`. */
+export function createReadiness(timeoutMs = 2_000): Readiness {
+  const checks = new Map<string, RegisteredCheck>();
+  let draining = false;
 
-  async report(): Promise<ReadinessReport> {
-    if (this.draining) return { ready: false, checks: { shutdown: 'shutting down' } };
-    const entries = await Promise.all(
-      [...this.checks].map(async ([name, registered]) => [name, await this.outcomeOf(registered)] as const),
-    );
-    return { ready: entries.every(([, result]) => result === 'ok'), checks: Object.fromEntries(entries) };
-  }
-
-  private outcomeOf(registered: RegisteredCheck): Promise<string> {
-    const { outcome } = registered;
-    if (outcome && performance.now() - outcome.at < registered.cacheMs) return Promise.resolve(outcome.result);
-    registered.running ??= this.run(registered.check).then((result) => {
-      registered.outcome = { result, at: performance.now() };
-      registered.running = undefined;
-      return result;
-    });
-    return registered.running;
-  }
-
-  private async run(check: ReadinessCheck): Promise<string> {
+  const run = async (check: ReadinessCheck): Promise<string> => {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
         check(),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
+          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
         }),
       ]);
       return 'ok';
@@ -76,5 +50,37 @@ export class Readiness {
     } finally {
       clearTimeout(timer);
     }
-  }
+  };
+
+  const outcomeOf = (registered: RegisteredCheck): Promise<string> => {
+    const { outcome } = registered;
+    if (outcome && performance.now() - outcome.at < registered.cacheMs) return Promise.resolve(outcome.result);
+    registered.running ??= run(registered.check).then((result) => {
+      registered.outcome = { result, at: performance.now() };
+      registered.running = undefined;
+      return result;
+    });
+    return registered.running;
+  };
+
+  const readiness: Readiness = {
+    add(name, check, { cacheMs = 0 } = {}) {
+      checks.set(name, { check, cacheMs });
+      return readiness;
+    },
+    drain() {
+      draining = true;
+    },
+    get isDraining() {
+      return draining;
+    },
+    async report() {
+      if (draining) return { ready: false, checks: { shutdown: 'shutting down' } };
+      const entries = await Promise.all(
+        [...checks].map(async ([name, registered]) => [name, await outcomeOf(registered)] as const),
+      );
+      return { ready: entries.every(([, result]) => result === 'ok'), checks: Object.fromEntries(entries) };
+    },
+  };
+  return readiness;
 }

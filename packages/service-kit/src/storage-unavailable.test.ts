@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isStorageUnavailable, storageUnavailableProblem } from './storage-unavailable.js';
+import { isStorageUnavailable, storageUnavailable } from './storage-unavailable.js';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -41,10 +41,12 @@ describe('isStorageUnavailable', () => {
   });
 });
 
-describe('storageUnavailableProblem', () => {
-  it('is a 503 with Retry-After', () => {
-    const problem = storageUnavailableProblem();
-    expect(problem.status).toBe(503);
-    expect(problem.headers).toEqual({ 'retry-after': '1' });
+describe('storageUnavailable', () => {
+  it('is an unavailable failure that says when to retry and keeps its cause', () => {
+    const cause = Object.assign(new Error('the database system is shutting down'), { code: '57P01' });
+    const failure = storageUnavailable(cause);
+    expect(failure.kind).toBe('unavailable');
+    expect(failure.retryAfterSeconds).toBe(1);
+    expect(failure.cause).toBe(cause);
   });
 });

@@ -1,7 +1,7 @@
 // The one answer every service gives to "is this error the database being away?": an outage, a restart or an
-// overload, which the caller should retry later (HTTP 503 with Retry-After, gRPC UNAVAILABLE), as opposed to a
-// statement that is wrong, which is our bug (500).
-import { HttpProblem } from './problem.js';
+// overload, which the caller should retry later (an `unavailable` failure: HTTP 503 with Retry-After, gRPC
+// UNAVAILABLE), as opposed to a statement that is wrong, which is our bug (500).
+import { DomainError } from './domain-error.js';
 
 /** What a client is told to wait before retrying: an embedded or managed server restarts within about a second. */
 export const STORAGE_RETRY_AFTER_SECONDS = 1;
@@ -45,9 +45,10 @@ export function isStorageUnavailable(error: unknown): boolean {
   return false;
 }
 
-/** The HTTP answer to a storage outage: 503 with Retry-After. */
-export function storageUnavailableProblem(): HttpProblem {
-  return new HttpProblem(503, 'The service cannot reach its storage right now; retry later', {
-    headers: { 'retry-after': String(STORAGE_RETRY_AFTER_SECONDS) },
+/** The failure a storage outage is answered with, whatever service and transport it reached. */
+export function storageUnavailable(cause?: unknown): DomainError {
+  return new DomainError('unavailable', 'The service cannot reach its storage right now; retry later', {
+    cause,
+    retryAfterSeconds: STORAGE_RETRY_AFTER_SECONDS,
   });
 }

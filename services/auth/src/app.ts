@@ -1,18 +1,19 @@
-// Builds the auth service from its config: storage, key ring, domain and routes on service-kit's HTTP server.
-// Importing this module starts nothing; main.ts listens, tests build it as they need.
+// Builds the auth service from its config: storage, key ring, domain and routes on service-kit's HTTP server, as
+// service-kit's ServiceApp. Importing this module starts nothing; main.ts runs it, tests build it as they need.
 
 import { MAX_CLOCK_TOLERANCE_SECONDS } from '@platform/auth-kit';
 import {
   createHttpServer,
   createMetrics,
-  createPool,
-  type HttpServer,
+  createMigratedPool,
+  createReadiness,
+  createServiceApp,
   type Logger,
   type Metrics,
   migrate,
   type Pool,
   pingDatabase,
-  Readiness,
+  type ServiceApp,
   trustedProxies,
 } from '@platform/service-kit';
 import { createAuthMetrics } from './auth.metrics.js';
@@ -41,7 +42,10 @@ export interface AppDependencies {
   scrypt?: ScryptParameters;
 }
 
-export type AuthApp = HttpServer & { readonly readiness: Readiness; readonly keys: KeyRing };
+export interface AuthApp extends ServiceApp {
+  /** The signing key ring in use (tests check a rotation with it). */
+  readonly keys: KeyRing;
+}
 
 export async function buildApp(config: Config, dependencies: AppDependencies): Promise<AuthApp> {
   const { logger } = dependencies;
@@ -72,13 +76,16 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   const authMetrics = createAuthMetrics(metrics, passwords);
 
   const ownsPool = dependencies.pool === undefined;
-  const pool = dependencies.pool ?? createPool({ connectionString: config.DATABASE_URL, applicationName: 'auth' });
-  try {
-    await migrate(pool, { schema: SCHEMA, migrations, logger });
-  } catch (error) {
-    if (ownsPool) await pool.end();
-    throw error;
-  }
+  const pool =
+    dependencies.pool ??
+    (await createMigratedPool({
+      connectionString: config.DATABASE_URL,
+      applicationName: 'auth',
+      schema: SCHEMA,
+      migrations,
+      logger,
+    }));
+  if (!ownsPool) await migrate(pool, { schema: SCHEMA, migrations, logger });
 
   const service = createAuthService({
     users: createUsersRepository(pool),
@@ -103,7 +110,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
     refreshFamilyMaxAgeSeconds: config.REFRESH_FAMILY_MAX_AGE_SECONDS,
   });
 
-  const readiness = new Readiness().add('database', () => pingDatabase(pool));
+  const readiness = createReadiness().add('database', () => pingDatabase(pool));
   const app = createHttpServer({
     logger,
     metrics,
@@ -111,7 +118,6 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
     // X-Forwarded-For is believed from these peers only (the gateway): anyone else's header is ignored
     trustProxy,
   });
-  if (ownsPool) app.addHook('onClose', () => pool.end());
   await app.register(authRoutes, { service });
   await app.register(wellKnownRoutes, { keys, issuer: config.PUBLIC_URL });
   await app.register(oauthTokenRoutes, {
@@ -119,5 +125,12 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
     tokens: createClientTokens(keys, { issuer: config.PUBLIC_URL, ttlSeconds: config.CLIENT_TOKEN_TTL_SECONDS }),
   });
 
-  return Object.assign(app, { readiness, keys });
+  const serviceApp = createServiceApp({
+    config,
+    logger,
+    readiness,
+    http: { server: app, port: config.PORT },
+    closers: ownsPool ? [{ name: 'database pool', close: () => pool.end() }] : [],
+  });
+  return { ...serviceApp, keys };
 }

@@ -1,8 +1,8 @@
-// The /api/auth routes: thin mapping from HTTP to the auth service, and the one place its refusals become statuses.
+// The /api/auth routes: thin mapping from HTTP to the auth service. Its refusals (AuthError, auth-kit's TokenError)
+// say their kind; service-kit's error handler gives them their status and challenge.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { bearerToken, TokenError } from '@platform/auth-kit';
-import { HttpProblem } from '@platform/service-kit';
+import { bearerToken } from '@platform/auth-kit';
 import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import {
@@ -14,7 +14,7 @@ import {
   TokenPairResponse,
   UserResponse,
 } from './auth.schema.js';
-import { AuthError, type AuthService } from './auth.service.js';
+import type { AuthService } from './auth.service.js';
 
 export interface AuthRoutesOptions {
   service: AuthService;
@@ -31,7 +31,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       },
     },
     async (request, reply) => {
-      const user = await run(() => service.register(request.body));
+      const user = await service.register(request.body);
       reply.code(201);
       return { id: user.id, email: user.email, name: user.name };
     },
@@ -48,7 +48,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     },
     // request.ip is the client's address as told by a TRUSTED_PROXIES peer (the gateway), else the peer's own
     async (request, reply) => {
-      const pair = await run(() => service.login({ ...request.body, clientIp: request.ip }));
+      const pair = await service.login({ ...request.body, clientIp: request.ip });
       return neverCached(reply, pair);
     },
   );
@@ -62,7 +62,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
         response: { 200: TokenPairResponse, 400: Problem, 401: Problem },
       },
     },
-    async (request, reply) => neverCached(reply, await run(() => service.refresh(request.body.refreshToken))),
+    async (request, reply) => neverCached(reply, await service.refresh(request.body.refreshToken)),
   );
 
   app.post(
@@ -75,7 +75,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       },
     },
     async (request, reply) => {
-      await run(() => service.logout(request.body.refreshToken));
+      await service.logout(request.body.refreshToken);
       return reply.code(204).send(null);
     },
   );
@@ -89,7 +89,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       },
     },
     async (request) => {
-      const user = await run(() => service.me(bearerToken(request.headers.authorization)));
+      const user = await service.me(bearerToken(request.headers.authorization));
       return { id: user.id, email: user.email, name: user.name, roles: user.roles };
     },
   );
@@ -99,46 +99,4 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
 function neverCached<T>(reply: FastifyReply, body: T): T {
   reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
   return body;
-}
-
-async function run<T>(action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    throw toHttpProblem(error);
-  }
-}
-
-function toHttpProblem(error: unknown): unknown {
-  if (error instanceof TokenError) {
-    // RFC 6750 3.1: a request without credentials gets the bare challenge, a bad token the invalid_token error
-    return error.reason === 'missing'
-      ? new HttpProblem(401, error.message, { headers: { 'www-authenticate': 'Bearer' } })
-      : invalidToken(error.message);
-  }
-  if (!(error instanceof AuthError)) return error;
-  switch (error.reason) {
-    case 'email-taken':
-      return new HttpProblem(409, error.message);
-    case 'invalid-credentials':
-      return new HttpProblem(401, error.message, { headers: { 'www-authenticate': 'Bearer' } });
-    case 'login-locked':
-      return new HttpProblem(429, error.message, {
-        headers: { 'retry-after': String(error.details.retryAfterSeconds ?? 1) },
-      });
-    case 'busy':
-      return new HttpProblem(503, error.message, {
-        headers: { 'retry-after': String(error.details.retryAfterSeconds ?? 1) },
-      });
-    case 'invalid-refresh-token':
-    case 'invalid-access-token':
-      return invalidToken(error.message);
-  }
-}
-
-function invalidToken(description: string): HttpProblem {
-  const quoted = description.replaceAll('"', "'");
-  return new HttpProblem(401, description, {
-    headers: { 'www-authenticate': `Bearer error="invalid_token", error_description="${quoted}"` },
-  });
 }

@@ -1,8 +1,9 @@
 // The rules of identity: registration, login with throttling, refresh-token rotation with reuse detection,
-// logout and who-am-i. Transport-free: routes map its results and AuthError reasons to HTTP.
+// logout and who-am-i. Transport-free: its refusals are AuthErrors of a kind (auth.errors.ts).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { TokenError } from '@platform/auth-kit';
 import type { Logger } from '@platform/service-kit';
+import { AuthError } from './auth.errors.js';
 import type { AuthEvents } from './auth.metrics.js';
 import type { LoginAttempt, LoginReservations } from './login-reservations.js';
 import { type PasswordHasher, PasswordHasherBusyError } from './passwords.js';
@@ -11,27 +12,6 @@ import type { Tokens } from './tokens.js';
 import type { User, UsersRepository } from './users.repository.js';
 
 export const DEFAULT_ROLES: readonly string[] = ['user'];
-
-export type AuthErrorReason =
-  | 'email-taken'
-  | 'invalid-credentials'
-  | 'login-locked'
-  | 'busy'
-  | 'invalid-refresh-token'
-  | 'invalid-access-token';
-
-/** A refusal the client caused; routes turn each reason into its status. */
-export class AuthError extends Error {
-  override readonly name = 'AuthError';
-
-  constructor(
-    readonly reason: AuthErrorReason,
-    message: string,
-    readonly details: { retryAfterSeconds?: number; tokenError?: TokenError } = {},
-  ) {
-    super(message);
-  }
-}
 
 export interface TokenPair {
   accessToken: string;

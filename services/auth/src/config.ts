@@ -1,7 +1,7 @@
 // The auth service's configuration: the only module that reads process.env. Validated once at start; a bad or
 // missing value stops the process with a message naming the variable.
 import { isAbsolute, resolve } from 'node:path';
-import { baseConfigProperties, loadConfigOrExit, publicUrlProperty } from '@platform/service-kit/config';
+import { baseConfigProperties, loadConfigOrExit, portProperty, publicUrlProperty } from '@platform/service-kit/config';
 import { trustedProxies } from '@platform/service-kit/trusted-proxies';
 import Type, { type Static } from 'typebox';
 
@@ -10,7 +10,7 @@ export const MAX_ACCESS_TOKEN_TTL_SECONDS = 900;
 
 export const configSchema = Type.Object({
   ...baseConfigProperties,
-  PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: 8081 }),
+  PORT: portProperty(8081),
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
   /** Generated signing keys live in DATA_DIR/auth/keys when no key file is configured. */
   DATA_DIR: Type.String({ minLength: 1, default: '.data' }),

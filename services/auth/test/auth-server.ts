@@ -1,7 +1,6 @@
 // For tests: the auth app built from a real config (validated by the service's own schema) on a test database,
 // listening on 127.0.0.1 and an ephemeral port, so verifiers can fetch its JWKS over real HTTP.
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, createPool, loadConfig, type Pool } from '@platform/service-kit';
@@ -16,6 +15,8 @@ export function testConfig(databaseUrl: string, env: Record<string, string | und
   return loadConfig(configSchema, {
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
     TRUSTED_PROXIES: 'loopback',
     ...env,
   });
@@ -33,9 +34,8 @@ export interface AuthServer {
 export async function startAuthServer(pool: Pool, config: Config): Promise<AuthServer> {
   const logger = createLogger({ service: 'auth', level: config.LOG_LEVEL });
   const app = await buildApp(config, { logger, pool, scrypt: FAST_SCRYPT });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = app.server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const { http } = await app.listen();
+  const url = `http://127.0.0.1:${http}`;
   return { app, url, jwksUrl: `${url}/.well-known/jwks.json`, config, close: () => app.close() };
 }
 

@@ -160,7 +160,7 @@ describe.each(testDatabaseKinds())('auth routes on %s', (kind) => {
         .send({ email: uniqueEmail('nobody'), password: PASSWORD });
       for (const response of [wrong, unknown]) {
         expect(response.status).toBe(401);
-        expect(response.headers['www-authenticate']).toBe('Bearer');
+        expect(response.headers['www-authenticate']).toBe('Bearer realm="platform"');
         expect(response.headers['content-type']).toContain('application/problem+json');
       }
       expect(unknown.body).toEqual(wrong.body);
@@ -189,7 +189,7 @@ describe.each(testDatabaseKinds())('auth routes on %s', (kind) => {
 
       const reuse = await api().post('/api/auth/refresh').send({ refreshToken: stolen.refreshToken });
       expect(reuse.status).toBe(401);
-      expect(reuse.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token"/);
+      expect(reuse.headers['www-authenticate']).toMatch(/^Bearer realm="platform", error="invalid_token"/);
 
       // the legitimate holder's newer token is revoked with the family
       const afterReuse = await api().post('/api/auth/refresh').send({ refreshToken: rotated.body.refreshToken });
@@ -218,7 +218,7 @@ describe.each(testDatabaseKinds())('auth routes on %s', (kind) => {
         .post('/api/auth/refresh')
         .send({ refreshToken: 'x'.repeat(43) });
       expect(unknown.status).toBe(401);
-      expect(unknown.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token"/);
+      expect(unknown.headers['www-authenticate']).toMatch(/^Bearer realm="platform", error="invalid_token"/);
       const extra = await api().post('/api/auth/refresh').send({ refreshToken: 'x', userId: randomUUID() });
       expect(extra.status).toBe(400);
     });
@@ -258,7 +258,7 @@ describe.each(testDatabaseKinds())('auth routes on %s', (kind) => {
         const call = api().get('/api/auth/me');
         const response = header ? await call.set('authorization', header) : await call;
         expect(response.status, String(header)).toBe(401);
-        expect(response.headers['www-authenticate']).toBe('Bearer');
+        expect(response.headers['www-authenticate']).toBe('Bearer realm="platform"');
         expect(response.headers['content-type']).toContain('application/problem+json');
       }
     });
@@ -312,7 +312,7 @@ describe.each(testDatabaseKinds())('auth routes on %s', (kind) => {
       for (const [name, token] of Object.entries(forged)) {
         const response = await api().get('/api/auth/me').set('authorization', `Bearer ${token}`);
         expect(response.status, name).toBe(401);
-        expect(response.headers['www-authenticate'], name).toMatch(/^Bearer error="invalid_token"/);
+        expect(response.headers['www-authenticate'], name).toMatch(/^Bearer realm="platform", error="invalid_token"/);
         await expect(verifier.verify(token), name).rejects.toBeInstanceOf(TokenError);
       }
       // the untouched token passes both, so the rejections above are about what was changed
@@ -325,7 +325,7 @@ describe.each(testDatabaseKinds())('auth routes on %s', (kind) => {
       await fixture.pool.query('DELETE FROM auth.users WHERE id = $1', [user.id]);
       const response = await api().get('/api/auth/me').set('authorization', `Bearer ${accessToken}`);
       expect(response.status).toBe(401);
-      expect(response.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token"/);
+      expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="platform", error="invalid_token"/);
     });
   });
 

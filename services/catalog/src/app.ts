@@ -1,125 +1,95 @@
-// Builds the catalog service from its config: storage (migrated, optionally seeded), the gRPC server with health,
-// and the ops HTTP server. Nothing listens until listen(); importing this module starts nothing.
+// Builds the catalog service from its config: storage (migrated, optionally seeded), the gRPC API with its token
+// verifier, the stock hold sweeper, and the ops server, as service-kit's ServiceApp. Importing it starts nothing.
 import { createJwtVerifier } from '@platform/auth-kit';
 import { catalogV1 } from '@platform/contracts';
 import {
+  type AppConfigOf,
   createGrpcServer,
   createHttpServer,
   createMetrics,
-  createPool,
-  type GrpcServer,
-  type HttpServer,
+  createMigratedPool,
+  createPeriodicWork,
+  createReadiness,
+  createServiceApp,
   type Logger,
-  type Metrics,
-  migrate,
   type Pool,
   pingDatabase,
-  Readiness,
+  type ServiceApp,
 } from '@platform/service-kit';
-import { createCatalogHandlers } from './catalog.grpc.js';
 import type { Config } from './config.js';
 import { demoProducts } from './demo-products.js';
 import { CATALOG_SCHEMA, migrations } from './migrations.js';
-import { ProductsRepository } from './products.repository.js';
-import { addProductsRoutes } from './products.routes.js';
-import { ProductsService } from './products.service.js';
-import { createStockHoldSweeper, type StockHoldSweeper } from './stock-hold-sweeper.js';
+import { createProductsGrpc } from './products.grpc.js';
+import { createProductsRepository } from './products.repository.js';
+import { createProductsService, type ProductsService } from './products.service.js';
 
 export const SERVICE_NAME = 'catalog';
 /** The fully qualified gRPC service name, as health checks ask for it. */
 export const CATALOG_SERVICE = catalogV1.CatalogServiceClient.serviceName;
 
-export type AppConfig = Pick<
-  Config,
-  | 'HOST'
-  | 'GRPC_PORT'
-  | 'OPS_PORT'
-  | 'DATABASE_URL'
-  | 'SEED_DEMO_DATA'
-  | 'JWKS_URL'
-  | 'PUBLIC_URL'
-  | 'SERVICE_TOKEN_AUDIENCE'
-  | 'STOCK_CLIENTS'
-  | 'STOCK_HOLD_TTL_MS'
-  | 'STOCK_HOLD_SWEEP_INTERVAL_MS'
-  | 'SHUTDOWN_TIMEOUT_MS'
->;
+export type AppConfig = AppConfigOf<Config>;
 
-export interface App {
-  grpc: GrpcServer;
-  ops: HttpServer;
-  readiness: Readiness;
-  metrics: Metrics;
-  pool: Pool;
-  /** Gives back expired holds' stock; runs from listen() until stopped. */
-  sweeper: StockHoldSweeper;
-  /** Binds gRPC and ops ports (0 = any free port), starts the sweeper, and returns the bound ports. */
-  listen(): Promise<{ grpcPort: number; opsPort: number }>;
-  /** Drains gRPC (health NOT_SERVING first), then stops the sweeper and closes the ops server and the pool. */
-  close(): Promise<void>;
-  /** The gRPC drain deadline: in-flight calls get this long before they are cancelled. */
-  readonly drainDeadlineMs: number;
+export interface CatalogApp extends ServiceApp {
+  /** The rules over storage (the benchmark puts its HTTP/1.1 face on them). */
+  readonly products: ProductsService;
+  /** For tests that arrange rows directly. */
+  readonly pool: Pool;
 }
 
-export async function buildApp(config: AppConfig, { logger }: { logger: Logger }): Promise<App> {
-  const metrics = createMetrics(SERVICE_NAME);
-  const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: SERVICE_NAME });
-  try {
-    await migrate(pool, { schema: CATALOG_SCHEMA, migrations, logger });
-    const products = new ProductsService(new ProductsRepository(pool), { holdMs: config.STOCK_HOLD_TTL_MS });
-    if (config.SEED_DEMO_DATA) {
-      const added = await products.seed(demoProducts);
-      logger.info({ added }, added > 0 ? 'demo products seeded' : 'catalog not empty: demo products not seeded');
-    }
-
-    // the stock RPCs take service tokens only: this audience is never in an end user's token
-    const verifier = createJwtVerifier({
-      jwksUrl: config.JWKS_URL,
-      issuer: config.PUBLIC_URL,
-      audience: config.SERVICE_TOKEN_AUDIENCE,
+export async function buildApp(config: AppConfig, { logger }: { logger: Logger }): Promise<CatalogApp> {
+  const pool = await createMigratedPool({
+    connectionString: config.DATABASE_URL,
+    applicationName: SERVICE_NAME,
+    schema: CATALOG_SCHEMA,
+    migrations,
+    logger,
+  });
+  const products = createProductsService(createProductsRepository(pool), { holdMs: config.STOCK_HOLD_TTL_MS });
+  if (config.SEED_DEMO_DATA) {
+    const added = await products.seed(demoProducts).catch(async (error: unknown) => {
+      await pool.end();
+      throw error;
     });
-    const grpc = createGrpcServer({ logger, metrics });
-    grpc.addService(
-      CATALOG_SERVICE,
-      catalogV1.CatalogServiceService,
-      createCatalogHandlers({ products, verifier, stockClients: config.STOCK_CLIENTS.split(','), logger }),
-    );
-    const sweeper = createStockHoldSweeper({ products, intervalMs: config.STOCK_HOLD_SWEEP_INTERVAL_MS, logger });
-
-    const readiness = new Readiness().add('database', () => pingDatabase(pool));
-    const ops = createHttpServer({ logger, metrics, readiness });
-    addProductsRoutes(ops, { products });
-    // half the shutdown budget for in-flight calls, the rest for closing the ops server, pool and telemetry
-    const drainDeadlineMs = Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2);
-
-    return {
-      grpc,
-      ops,
-      readiness,
-      metrics,
-      pool,
-      sweeper,
-      drainDeadlineMs,
-      async listen() {
-        const grpcPort = await grpc.listen(config.HOST, config.GRPC_PORT);
-        await ops.listen({ host: config.HOST, port: config.OPS_PORT });
-        const address = ops.server.address();
-        const opsPort = typeof address === 'object' && address ? address.port : config.OPS_PORT;
-        sweeper.start();
-        logger.info({ grpcPort, opsPort }, 'catalog listening');
-        return { grpcPort, opsPort };
-      },
-      async close() {
-        readiness.drain();
-        await grpc.shutdown(drainDeadlineMs);
-        await sweeper.stop();
-        await ops.close();
-        verifier.close();
-        await pool.end();
-      },
-    };
-  } catch (error) {
-    await pool.end();
-    throw error;
+    logger.info({ added }, added > 0 ? 'demo products seeded' : 'catalog not empty: demo products not seeded');
   }
+
+  const metrics = createMetrics(SERVICE_NAME);
+  // the stock RPCs take service tokens only: this audience is never in an end user's token
+  const verifier = createJwtVerifier({
+    jwksUrl: config.JWKS_URL,
+    issuer: config.PUBLIC_URL,
+    audience: config.SERVICE_TOKEN_AUDIENCE,
+  });
+  const grpc = createGrpcServer({ logger, metrics });
+  grpc.addService(
+    CATALOG_SERVICE,
+    catalogV1.CatalogServiceService,
+    createProductsGrpc({ products, verifier, stockClients: config.STOCK_CLIENTS.split(','), logger }),
+  );
+  // gives back the stock of holds nobody confirmed in time (a placement that died between reserve and confirm);
+  // safe with replicas: each expired hold is taken by one sweeping transaction (SKIP LOCKED)
+  const sweeper = createPeriodicWork({
+    name: 'stock hold sweeper',
+    intervalMs: config.STOCK_HOLD_SWEEP_INTERVAL_MS,
+    logger,
+    round: async () => {
+      const expired = await products.expireHolds();
+      if (expired > 0) logger.info({ expired }, 'expired stock holds released');
+    },
+  });
+  const readiness = createReadiness().add('database', () => pingDatabase(pool));
+
+  const app = createServiceApp({
+    config,
+    logger,
+    readiness,
+    http: { server: createHttpServer({ logger, metrics, readiness }), port: config.OPS_PORT },
+    grpc: { server: grpc, port: config.GRPC_PORT },
+    background: [sweeper],
+    closers: [
+      { name: 'token verifier', close: () => verifier.close() },
+      { name: 'database pool', close: () => pool.end() },
+    ],
+  });
+  return { ...app, products, pool };
 }

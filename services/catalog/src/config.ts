@@ -1,15 +1,13 @@
 // The catalog service's configuration: the only module that reads process.env. Validated once at start; a bad or
 // missing value stops the process with a message naming the variable.
-import { baseConfigProperties, loadConfigOrExit, publicUrlProperty } from '@platform/service-kit/config';
+import { baseConfigProperties, loadConfigOrExit, portProperty, publicUrlProperty } from '@platform/service-kit/config';
 import Type, { type Static } from 'typebox';
-
-const port = (fallback: number) => Type.Integer({ minimum: 0, maximum: 65_535, default: fallback });
 
 export const configSchema = Type.Object({
   ...baseConfigProperties,
-  GRPC_PORT: port(50051),
+  GRPC_PORT: portProperty(50051),
   /** /healthz, /readyz and /metrics; kept off the gRPC port so probes and scrapers need no gRPC. */
-  OPS_PORT: port(9101),
+  OPS_PORT: portProperty(9101),
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
   /** Inserts the demo products on start when they are missing; never touches existing rows. */
   SEED_DEMO_DATA: Type.Boolean({ default: true }),

@@ -1,6 +1,6 @@
 // The products `npm start` shows on first start (SEED_DEMO_DATA). Their ids are fixed, so the README's session and
 // the end-to-end tests can name them; one currency, so any mix of them makes a valid order.
-import type { NewProduct } from './products.repository.js';
+import type { NewProduct } from './products.types.js';
 
 export const demoProducts: readonly NewProduct[] = [
   {

@@ -1,50 +1,16 @@
 // Storage of products and stock reservations in the `catalog` schema: the only module that runs SQL. Every
 // stock change happens in one transaction that locks product rows in id order (after any reservation rows it
-// needs), so concurrent reservations, confirmations, releases and expiries neither oversell nor deadlock.
-import { inTransaction, isStorageUnavailable, type Pool, type PoolClient } from '@platform/service-kit';
-import { StorageUnavailableError } from './products.errors.js';
-
-export interface Product {
-  /** A UUID, lower case. */
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  priceCents: number;
-  currency: string;
-  stock: number;
-}
-
-export type NewProduct = Product;
-
-export interface StockRequest {
-  productId: string;
-  quantity: number;
-}
-
-export interface ReservedLine {
-  productId: string;
-  quantity: number;
-  unitPriceCents: number;
-  currency: string;
-}
-
-/**
- * held: stock taken until expiresAt; confirmed: taken until released; released, expired: stock back (final).
- * A hold past its expiry reads as expired even before the sweeper has given its stock back.
- */
-export type ReservationStatus = 'held' | 'confirmed' | 'released' | 'expired';
-
-export interface Reservation {
-  id: string;
-  /** Who made it: the OAuth client (a user id for reservations from before holds existed). */
-  createdBy: string;
-  status: ReservationStatus;
-  /** While held: when the hold expires. */
-  expiresAt: Date | undefined;
-  /** In the order of the request that made it; empty for an id that was released before it was ever reserved. */
-  lines: ReservedLine[];
-}
+// needs), so concurrent reservations, confirmations, releases and expiries neither oversell nor deadlock. An
+// outage surfaces as the driver's error; service-kit classifies it (isStorageUnavailable) for every caller.
+import { inTransaction, type Pool, type PoolClient } from '@platform/service-kit';
+import type {
+  NewProduct,
+  Product,
+  Reservation,
+  ReservationStatus,
+  ReservedLine,
+  StockRequest,
+} from './products.types.js';
 
 export type ReserveOutcome =
   | { kind: 'reserved'; reservation: Reservation }
@@ -90,37 +56,43 @@ class Abort {
   constructor(readonly outcome: ReserveOutcome) {}
 }
 
-export class ProductsRepository {
-  constructor(private readonly pool: Pool) {}
+export interface ProductsRepository {
+  list(): Promise<Product[]>;
+  findById(id: string): Promise<Product | undefined>;
+  seedIfEmpty(products: readonly NewProduct[]): Promise<number>;
+  reserve(
+    reservationId: string,
+    createdBy: string,
+    lines: readonly StockRequest[],
+    holdMs: number,
+  ): Promise<ReserveOutcome>;
+  confirm(reservationId: string): Promise<ConfirmOutcome>;
+  release(reservationId: string, releasedBy: string): Promise<boolean>;
+  expireHolds(filter: ExpiredHoldsFilter): Promise<number>;
+}
 
-  list(): Promise<Product[]> {
-    return this.run(async () => {
-      const { rows } = await this.pool.query<ProductRow>(
-        `SELECT ${PRODUCT_COLUMNS} FROM catalog.products ORDER BY sku`,
-      );
+export function createProductsRepository(pool: Pool): ProductsRepository {
+  return {
+    async list() {
+      const { rows } = await pool.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM catalog.products ORDER BY sku`);
       return rows.map(toProduct);
-    });
-  }
+    },
 
-  /** `id` must be a well-formed UUID (the column's type); the service checks before asking. */
-  findById(id: string): Promise<Product | undefined> {
-    return this.run(async () => {
-      const { rows } = await this.pool.query<ProductRow>(
-        `SELECT ${PRODUCT_COLUMNS} FROM catalog.products WHERE id = $1`,
-        [id],
-      );
+    /** `id` must be a well-formed UUID (the column's type); the service checks before asking. */
+    async findById(id: string) {
+      const { rows } = await pool.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM catalog.products WHERE id = $1`, [
+        id,
+      ]);
       const row = rows[0];
       return row && toProduct(row);
-    });
-  }
+    },
 
-  /**
-   * Inserts the products only into an empty catalog, so a restart never re-adds a product an operator removed
-   * and never resets stock. ON CONFLICT makes replicas starting together harmless. Returns how many were added.
-   */
-  seedIfEmpty(products: readonly NewProduct[]): Promise<number> {
-    return this.run(async () => {
-      const result = await this.pool.query(
+    /**
+     * Inserts the products only into an empty catalog, so a restart never re-adds a product an operator removed
+     * and never resets stock. ON CONFLICT makes replicas starting together harmless. Returns how many were added.
+     */
+    async seedIfEmpty(products: readonly NewProduct[]) {
+      const result = await pool.query(
         `INSERT INTO catalog.products (id, sku, name, description, price_cents, currency, stock)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::int[])
          WHERE NOT EXISTS (SELECT 1 FROM catalog.products)
@@ -136,24 +108,17 @@ export class ProductsRepository {
         ],
       );
       return result.rowCount ?? 0;
-    });
-  }
+    },
 
-  /**
-   * Takes the stock for every line, or nothing, and holds it for `holdMs` (by the database's clock). The
-   * reservation row is claimed first: a concurrent request with the same id waits on it and then sees this one's
-   * result. Product rows are locked in id order, as everywhere, so two reservations over the same products cannot
-   * deadlock. Product ids must be UUIDs and appear once each.
-   */
-  reserve(
-    reservationId: string,
-    createdBy: string,
-    lines: readonly StockRequest[],
-    holdMs: number,
-  ): Promise<ReserveOutcome> {
-    return this.run(async () => {
+    /**
+     * Takes the stock for every line, or nothing, and holds it for `holdMs` (by the database's clock). The
+     * reservation row is claimed first: a concurrent request with the same id waits on it and then sees this one's
+     * result. Product rows are locked in id order, as everywhere, so two reservations over the same products cannot
+     * deadlock. Product ids must be UUIDs and appear once each.
+     */
+    async reserve(reservationId: string, createdBy: string, lines: readonly StockRequest[], holdMs: number) {
       try {
-        return await inTransaction(this.pool, async (client) => {
+        return await inTransaction(pool, async (client) => {
           const claimed = await client.query<{ expires_at: Date }>(
             `INSERT INTO catalog.reservations (id, created_by, status, expires_at)
              VALUES ($1, $2, 'held', now() + $3 * interval '1 millisecond')
@@ -229,22 +194,20 @@ export class ProductsRepository {
         if (error instanceof Abort) return error.outcome;
         throw error;
       }
-    });
-  }
+    },
 
-  /**
-   * held -> confirmed, only while the hold has not expired by the database's clock. The sweeper takes the same row
-   * lock to expire a hold, so of a confirmation and an expiry exactly one happens.
-   */
-  confirm(reservationId: string): Promise<ConfirmOutcome> {
-    return this.run(async () => {
-      const confirmed = await this.pool.query(
+    /**
+     * held -> confirmed, only while the hold has not expired by the database's clock. The sweeper takes the same row
+     * lock to expire a hold, so of a confirmation and an expiry exactly one happens.
+     */
+    async confirm(reservationId: string) {
+      const confirmed = await pool.query(
         `UPDATE catalog.reservations SET status = 'confirmed', confirmed_at = now(), expires_at = NULL
          WHERE id = $1 AND status = 'held' AND expires_at > now()`,
         [reservationId],
       );
       if (confirmed.rowCount === 1) return 'confirmed';
-      const { rows } = await this.pool.query<{ status: ReservationStatus }>(
+      const { rows } = await pool.query<{ status: ReservationStatus }>(
         `SELECT ${EFFECTIVE_STATUS} AS status FROM catalog.reservations WHERE id = $1`,
         [reservationId],
       );
@@ -253,17 +216,15 @@ export class ProductsRepository {
       if (status === 'confirmed') return 'already-confirmed';
       // 'held' here means it was confirmed or expired between the two statements: read as what it became next time
       return status === 'released' ? 'released' : 'expired';
-    });
-  }
+    },
 
-  /**
-   * Puts a held or confirmed reservation's stock back once. An id never reserved is recorded as released, so a
-   * reservation still in flight (a caller compensating after a timeout) cannot take stock after its release.
-   * Returns true when this call put stock back; false when the id was unknown, expired or already released.
-   */
-  release(reservationId: string, releasedBy: string): Promise<boolean> {
-    return this.run(() =>
-      inTransaction(this.pool, async (client) => {
+    /**
+     * Puts a held or confirmed reservation's stock back once. An id never reserved is recorded as released, so a
+     * reservation still in flight (a caller compensating after a timeout) cannot take stock after its release.
+     * Returns true when this call put stock back; false when the id was unknown, expired or already released.
+     */
+    async release(reservationId: string, releasedBy: string) {
+      return inTransaction(pool, async (client) => {
         const tombstone = await client.query(
           `INSERT INTO catalog.reservations (id, created_by, status, released_at) VALUES ($1, $2, 'released', now())
            ON CONFLICT (id) DO NOTHING`,
@@ -278,18 +239,16 @@ export class ProductsRepository {
         if (marked.rowCount !== 1) return false;
         await restock(client, [reservationId]);
         return true;
-      }),
-    );
-  }
+      });
+    },
 
-  /**
-   * Gives back the stock of holds past their expiry: held -> expired. Rows another transaction holds (a
-   * confirmation, a release, another replica's sweep) are skipped rather than waited for, so replicas sweep side by
-   * side and a sweep never blocks a placement. Returns how many holds expired.
-   */
-  expireHolds({ limit, productIds, reservationIds }: ExpiredHoldsFilter): Promise<number> {
-    return this.run(() =>
-      inTransaction(this.pool, async (client) => {
+    /**
+     * Gives back the stock of holds past their expiry: held -> expired. Rows another transaction holds (a
+     * confirmation, a release, another replica's sweep) are skipped rather than waited for, so replicas sweep side by
+     * side and a sweep never blocks a placement. Returns how many holds expired.
+     */
+    async expireHolds({ limit, productIds, reservationIds }: ExpiredHoldsFilter) {
+      return inTransaction(pool, async (client) => {
         const { rows } = await client.query<{ id: string }>(
           `SELECT r.id FROM catalog.reservations r
            WHERE r.status = 'held' AND r.expires_at <= now()
@@ -309,19 +268,9 @@ export class ProductsRepository {
         );
         await restock(client, ids);
         return ids.length;
-      }),
-    );
-  }
-
-  /** Turns "the database is not there" into a domain error the transport reports as retryable. */
-  private async run<T>(operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      if (isStorageUnavailable(error)) throw new StorageUnavailableError('database unavailable', { cause: error });
-      throw error;
-    }
-  }
+      });
+    },
+  };
 }
 
 /** A hold past its expiry is expired, whether or not the sweeper got to it yet. */

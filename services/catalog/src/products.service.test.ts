@@ -9,14 +9,9 @@ import {
   ReservationNotFoundError,
   ReservationReleasedError,
 } from './products.errors.js';
-import type {
-  ConfirmOutcome,
-  ExpiredHoldsFilter,
-  ProductsRepository,
-  Reservation,
-  ReserveOutcome,
-} from './products.repository.js';
-import { ProductsService } from './products.service.js';
+import type { ConfirmOutcome, ExpiredHoldsFilter, ProductsRepository, ReserveOutcome } from './products.repository.js';
+import { createProductsService } from './products.service.js';
+import type { Reservation } from './products.types.js';
 
 // Storage is exercised against real databases in test/; here a repository answers with fixed outcomes (one per
 // call, the last one repeating) and records what it was asked, to pin down the rules the service applies before
@@ -47,7 +42,7 @@ function serviceAnswering(
       return expired;
     },
   } as unknown as ProductsRepository;
-  return { service: new ProductsService(repository, { holdMs: 30_000 }), calls };
+  return { service: createProductsService(repository, { holdMs: 30_000 }), calls };
 }
 
 const a = randomUUID();

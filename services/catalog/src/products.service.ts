@@ -1,5 +1,5 @@
 // The catalog's rules: what a well-formed request is, when a reservation may be repeated, how long stock is held
-// for a confirmation, and what each refusal means. Storage is the repository's; transport is catalog.grpc.ts's.
+// for a confirmation, and what each refusal means. Storage is the repository's; transport is products.grpc.ts's.
 import {
   InsufficientStockError,
   InvalidRequestError,
@@ -9,14 +9,8 @@ import {
   ReservationNotFoundError,
   ReservationReleasedError,
 } from './products.errors.js';
-import type {
-  NewProduct,
-  Product,
-  ProductsRepository,
-  Reservation,
-  ReservedLine,
-  StockRequest,
-} from './products.repository.js';
+import type { ProductsRepository } from './products.repository.js';
+import type { NewProduct, Product, Reservation, ReservedLine, StockHold, StockRequest } from './products.types.js';
 
 /** Product ids are UUIDs; anything else names no product (NOT_FOUND, never a database error). */
 const PRODUCT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,107 +22,107 @@ const EXPIRY_BATCH = 100;
 
 export const isProductId = (value: string): boolean => PRODUCT_ID.test(value);
 
-export interface StockHold {
-  lines: ReservedLine[];
-  /** When the hold expires unless confirmed; undefined once it is confirmed. */
-  expiresAt: Date | undefined;
-}
-
 export interface ProductsServiceOptions {
   /** How long a reservation holds its stock for a confirmation. */
   holdMs: number;
 }
 
-export class ProductsService {
-  constructor(
-    private readonly products: ProductsRepository,
-    private readonly options: ProductsServiceOptions,
-  ) {}
-
+export interface ProductsService {
   /** Every product, ordered by sku. */
-  listProducts(): Promise<Product[]> {
-    return this.products.list();
-  }
-
-  async getProduct(id: string): Promise<Product> {
-    if (id === '') throw new InvalidRequestError('id is required');
-    const product = isProductId(id) ? await this.products.findById(id.toLowerCase()) : undefined;
-    if (!product) throw new ProductNotFoundError(id);
-    return product;
-  }
-
+  listProducts(): Promise<Product[]>;
+  getProduct(id: string): Promise<Product>;
   /**
    * Holds every line for `clientId`, all or nothing, until confirmed or expired. Repeating a reservation id with
    * the same lines returns the reservation as first made (prices then, nothing reserved again).
    */
-  async reserveStock(clientId: string, reservationId: string, lines: readonly StockRequest[]): Promise<StockHold> {
-    const requested = validateReservation(reservationId, lines);
-    // unknown products are answered without a transaction; they could never be reserved
-    const malformed = requested.find((line) => !isProductId(line.productId));
-    if (malformed) throw new ProductNotFoundError(malformed.productId);
-
-    let outcome = await this.products.reserve(reservationId, clientId, requested, this.options.holdMs);
-    if (outcome.kind === 'insufficient-stock') {
-      // expired holds not swept yet still count against stock: give those of these products back, then look again
-      const productIds = requested.map((line) => line.productId);
-      if ((await this.products.expireHolds({ limit: EXPIRY_BATCH, productIds })) > 0) {
-        outcome = await this.products.reserve(reservationId, clientId, requested, this.options.holdMs);
-      }
-    }
-    switch (outcome.kind) {
-      case 'reserved':
-        return { lines: outcome.reservation.lines, expiresAt: outcome.reservation.expiresAt };
-      case 'exists':
-        return repeated(outcome.reservation, requested);
-      case 'unknown-product':
-        throw new ProductNotFoundError(outcome.productId);
-      case 'insufficient-stock':
-        throw new InsufficientStockError(outcome.productId, outcome.requested, outcome.available);
-    }
-  }
-
+  reserveStock(clientId: string, reservationId: string, lines: readonly StockRequest[]): Promise<StockHold>;
   /** Makes a hold permanent. True when this call confirmed it; false when it was confirmed already. */
-  async confirmStock(reservationId: string): Promise<boolean> {
-    validateReservationId(reservationId);
-    const outcome = await this.products.confirm(reservationId);
-    switch (outcome) {
-      case 'confirmed':
-        return true;
-      case 'already-confirmed':
-        return false;
-      case 'unknown':
-        throw new ReservationNotFoundError(reservationId);
-      case 'released':
-        throw new ReservationReleasedError(reservationId);
-      case 'expired':
-        // its stock goes back now rather than at the next sweep
-        await this.products.expireHolds({ limit: 1, reservationIds: [reservationId] });
-        throw new ReservationExpiredError(reservationId);
-    }
-  }
-
+  confirmStock(reservationId: string): Promise<boolean>;
   /** True when this call put the reservation's stock back; false when there was nothing (more) to release. */
-  async releaseStock(clientId: string, reservationId: string): Promise<boolean> {
-    if (reservationId === '') throw new InvalidRequestError('reservation_id is required');
-    // an over-long id can never have been reserved
-    if (reservationId.length > MAX_RESERVATION_ID_LENGTH) return false;
-    return this.products.release(reservationId, clientId);
-  }
-
+  releaseStock(clientId: string, reservationId: string): Promise<boolean>;
   /** Gives back the stock of every hold past its expiry; returns how many expired. */
-  async expireHolds(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const expired = await this.products.expireHolds({ limit: EXPIRY_BATCH });
-      total += expired;
-      if (expired < EXPIRY_BATCH) return total;
-    }
-  }
-
+  expireHolds(): Promise<number>;
   /** Fills an empty catalog with `products`; a catalog that has any product is left alone. */
-  seed(products: readonly NewProduct[]): Promise<number> {
-    return this.products.seedIfEmpty(products);
-  }
+  seed(products: readonly NewProduct[]): Promise<number>;
+}
+
+export function createProductsService(
+  products: ProductsRepository,
+  { holdMs }: ProductsServiceOptions,
+): ProductsService {
+  return {
+    listProducts: () => products.list(),
+
+    async getProduct(id) {
+      if (id === '') throw new InvalidRequestError('id is required');
+      const product = isProductId(id) ? await products.findById(id.toLowerCase()) : undefined;
+      if (!product) throw new ProductNotFoundError(id);
+      return product;
+    },
+
+    async reserveStock(clientId, reservationId, lines) {
+      const requested = validateReservation(reservationId, lines);
+      // unknown products are answered without a transaction; they could never be reserved
+      const malformed = requested.find((line) => !isProductId(line.productId));
+      if (malformed) throw new ProductNotFoundError(malformed.productId);
+
+      let outcome = await products.reserve(reservationId, clientId, requested, holdMs);
+      if (outcome.kind === 'insufficient-stock') {
+        // expired holds not swept yet still count against stock: give those of these products back, then look again
+        const productIds = requested.map((line) => line.productId);
+        if ((await products.expireHolds({ limit: EXPIRY_BATCH, productIds })) > 0) {
+          outcome = await products.reserve(reservationId, clientId, requested, holdMs);
+        }
+      }
+      switch (outcome.kind) {
+        case 'reserved':
+          return { lines: outcome.reservation.lines, expiresAt: outcome.reservation.expiresAt };
+        case 'exists':
+          return repeated(outcome.reservation, requested);
+        case 'unknown-product':
+          throw new ProductNotFoundError(outcome.productId);
+        case 'insufficient-stock':
+          throw new InsufficientStockError(outcome.productId, outcome.requested, outcome.available);
+      }
+    },
+
+    async confirmStock(reservationId) {
+      validateReservationId(reservationId);
+      const outcome = await products.confirm(reservationId);
+      switch (outcome) {
+        case 'confirmed':
+          return true;
+        case 'already-confirmed':
+          return false;
+        case 'unknown':
+          throw new ReservationNotFoundError(reservationId);
+        case 'released':
+          throw new ReservationReleasedError(reservationId);
+        case 'expired':
+          // its stock goes back now rather than at the next sweep
+          await products.expireHolds({ limit: 1, reservationIds: [reservationId] });
+          throw new ReservationExpiredError(reservationId);
+      }
+    },
+
+    async releaseStock(clientId, reservationId) {
+      if (reservationId === '') throw new InvalidRequestError('reservation_id is required');
+      // an over-long id can never have been reserved
+      if (reservationId.length > MAX_RESERVATION_ID_LENGTH) return false;
+      return products.release(reservationId, clientId);
+    },
+
+    async expireHolds() {
+      let total = 0;
+      for (;;) {
+        const expired = await products.expireHolds({ limit: EXPIRY_BATCH });
+        total += expired;
+        if (expired < EXPIRY_BATCH) return total;
+      }
+    },
+
+    seed: (newProducts) => products.seedIfEmpty(newProducts),
+  };
 }
 
 function validateReservationId(reservationId: string): void {

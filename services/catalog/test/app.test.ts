@@ -5,7 +5,7 @@ import { healthV1 } from '@platform/contracts';
 import { createLogger } from '@platform/service-kit';
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from '@platform/test-databases';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, type AppConfig, buildApp, CATALOG_SERVICE } from '../src/app.js';
+import { type AppConfig, buildApp, CATALOG_SERVICE, type CatalogApp } from '../src/app.js';
 import { demoProducts } from '../src/demo-products.js';
 import { connectCatalog } from './catalog-client.js';
 
@@ -15,17 +15,17 @@ const logger = createLogger({ service: 'catalog', level: 'silent' });
 describe.each(testDatabaseKinds())('catalog app on %s', (kind) => {
   let database: TestDatabase;
   let config: AppConfig;
-  const opened: App[] = [];
+  const opened: CatalogApp[] = [];
 
   async function start() {
     const app = await buildApp(config, { logger });
     opened.push(app);
-    const { grpcPort, opsPort } = await app.listen();
-    const grpcAddress = `127.0.0.1:${grpcPort}`;
-    return { app, grpcAddress, client: connectCatalog(grpcAddress), opsUrl: `http://127.0.0.1:${opsPort}` };
+    const ports = await app.listen();
+    const grpcAddress = `127.0.0.1:${ports.grpc}`;
+    return { app, grpcAddress, client: connectCatalog(grpcAddress), opsUrl: `http://127.0.0.1:${ports.http}` };
   }
 
-  async function stop(app: App): Promise<void> {
+  async function stop(app: CatalogApp): Promise<void> {
     opened.splice(opened.indexOf(app), 1);
     await app.close();
   }
@@ -70,32 +70,6 @@ describe.each(testDatabaseKinds())('catalog app on %s', (kind) => {
     expect(after.find((product) => product.id === kept!.id)?.stock).toBe(7);
     expect(after.some((product) => product.id === removed!.id)).toBe(false);
     second.client.close();
-  });
-
-  it('answers the product reads over HTTP/1.1 JSON on the ops port, the same products as over gRPC', async () => {
-    const { client, opsUrl } = await start();
-    const { products } = await client.listProducts();
-    client.close();
-
-    const list = await fetch(`${opsUrl}/internal/products`);
-    expect(list.status).toBe(200);
-    const { items } = (await list.json()) as { items: Record<string, unknown>[] };
-    expect(items).toEqual(products.map((product) => ({ ...product })));
-    expect(Object.keys(items[0]!).sort()).toEqual([
-      'currency',
-      'description',
-      'id',
-      'name',
-      'priceCents',
-      'sku',
-      'stock',
-    ]);
-
-    const one = await fetch(`${opsUrl}/internal/products/${products[0]!.id}`);
-    expect(await one.json()).toEqual({ ...products[0] });
-    const missing = await fetch(`${opsUrl}/internal/products/no-such-product`);
-    expect(missing.status).toBe(404);
-    expect(missing.headers.get('content-type')).toContain('application/problem+json');
   });
 
   it('serves /healthz, /readyz (database checked) and /metrics with gRPC counts per method and code', async () => {

@@ -64,7 +64,7 @@ describe('node dist/main.js', () => {
       const child = run({ DATABASE_URL: database.url, HOST: '127.0.0.1', GRPC_PORT: '0', OPS_PORT: '0' });
       const exited = exitOf(child);
       try {
-        const { grpcPort, opsPort } = await listeningPorts(child);
+        const { grpc: grpcPort, http: opsPort } = await listeningPorts(child);
         expect((await fetch(`http://127.0.0.1:${opsPort}/readyz`)).status).toBe(200);
         const client = connectCatalog(`127.0.0.1:${grpcPort}`);
         const { products } = await client.listProducts();
@@ -81,15 +81,15 @@ describe('node dist/main.js', () => {
 });
 
 /** Reads the JSON log lines until the 'catalog listening' one, which carries the bound ports. */
-function listeningPorts(child: ChildProcess): Promise<{ grpcPort: number; opsPort: number }> {
+function listeningPorts(child: ChildProcess): Promise<{ grpc: number; http: number }> {
   return new Promise((resolve, reject) => {
     let buffered = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       buffered += chunk;
       for (const line of buffered.split('\n')) {
         if (!line.includes('"catalog listening"')) continue;
-        const { grpcPort, opsPort } = JSON.parse(line) as { grpcPort: number; opsPort: number };
-        resolve({ grpcPort, opsPort });
+        const { grpc, http } = JSON.parse(line) as { grpc: number; http: number };
+        resolve({ grpc, http });
       }
     });
     child.once('exit', (code) => reject(new Error(`catalog exited with ${code} before listening`)));

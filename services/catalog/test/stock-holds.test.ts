@@ -6,8 +6,8 @@ import { createPool, migrate, type Pool } from '@platform/service-kit';
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from '@platform/test-databases';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG_SCHEMA, migrations } from '../src/migrations.js';
-import { ProductsRepository } from '../src/products.repository.js';
-import { ProductsService } from '../src/products.service.js';
+import { createProductsRepository, type ProductsRepository } from '../src/products.repository.js';
+import { createProductsService, type ProductsService } from '../src/products.service.js';
 
 describe.each(testDatabaseKinds())('stock holds in storage on %s', (kind) => {
   let database: TestDatabase;
@@ -21,8 +21,8 @@ describe.each(testDatabaseKinds())('stock holds in storage on %s', (kind) => {
     for (let i = 0; i < 3; i++)
       pools.push(createPool({ connectionString: database.url, applicationName: `catalog-${i}` }));
     await migrate(pools[0]!, { schema: CATALOG_SCHEMA, migrations });
-    repository = new ProductsRepository(pools[0]!);
-    replicas = pools.map((pool) => new ProductsService(new ProductsRepository(pool), { holdMs: 60_000 }));
+    repository = createProductsRepository(pools[0]!);
+    replicas = pools.map((pool) => createProductsService(createProductsRepository(pool), { holdMs: 60_000 }));
   }, 120_000);
 
   afterAll(async () => {
@@ -155,7 +155,7 @@ describe.each(testDatabaseKinds())('stock holds in storage on %s', (kind) => {
       const { rows } = await legacyPool.query('SELECT created_by, status, expires_at FROM catalog.reservations');
       expect(rows).toEqual([{ created_by: 'user-1', status: 'confirmed', expires_at: null }]);
       // and the orders service can still release it when that order is cancelled
-      expect(await new ProductsRepository(legacyPool).release('old-order', 'orders')).toBe(true);
+      expect(await createProductsRepository(legacyPool).release('old-order', 'orders')).toBe(true);
     } finally {
       await legacyPool.end();
       await legacy.close();

@@ -1,24 +1,24 @@
 // Builds the gateway from its config: the edge plugins (CORS, rate limit, OpenAPI, token check), the forwarded auth
-// routes and the REST-to-gRPC routes of catalog and orders. Nothing listens until main.ts says so.
+// routes and the REST-to-gRPC routes of catalog and orders, as service-kit's ServiceApp. Importing it starts nothing.
 import fastifyCors from '@fastify/cors';
 import { createJwtVerifier, type JwtVerifier } from '@platform/auth-kit';
 import {
   createHttpServer,
   createMetrics,
-  type HttpServer,
+  createReadiness,
+  createServiceApp,
   type Logger,
   type Metrics,
-  Readiness,
+  type ServiceApp,
   trustedProxies,
 } from '@platform/service-kit';
 import { authProxyRoutes } from './auth-proxy.routes.js';
 import { authUpstream } from './auth-upstream.js';
 import { authentication } from './authentication.js';
 import { catalogRoutes } from './catalog.routes.js';
-import { createCatalogHttpClient } from './catalog-http-client.js';
 import { type Config, corsOrigins } from './config.js';
 import { corsOptions } from './cors.js';
-import { createGrpcClients } from './grpc-clients.js';
+import { type CatalogClient, createGrpcClients } from './grpc-clients.js';
 import { jwksReachable } from './jwks-readiness.js';
 import { openapi } from './openapi.js';
 import { ordersRoutes } from './orders.routes.js';
@@ -31,14 +31,20 @@ export interface BuildAppOptions {
   metrics?: Metrics;
   /** Defaults to one built from JWKS_URL, PUBLIC_URL (the issuer) and JWT_AUDIENCE. */
   verifier?: JwtVerifier;
+  /**
+   * How the catalog routes read products; defaults to the gRPC client of CATALOG_ADDR. The benchmark passes an
+   * HTTP/1.1 one (bench/) to measure what gRPC costs on the read path; whoever passes one closes it.
+   */
+  catalog?: CatalogClient;
 }
 
-export type GatewayApp = HttpServer & { readiness: Readiness };
+export type GatewayApp = ServiceApp;
+export type { CatalogClient } from './grpc-clients.js';
 
 export async function buildApp(config: Config, options: BuildAppOptions): Promise<GatewayApp> {
   const metrics = options.metrics ?? createMetrics('gateway');
   // /readyz answers on the public port: its JWKS fetch is shared by concurrent probes and reused for a while
-  const readiness = new Readiness().add('auth-jwks', jwksReachable(config.JWKS_URL, 1_500), {
+  const readiness = createReadiness().add('auth-jwks', jwksReachable(config.JWKS_URL, 1_500), {
     cacheMs: config.READINESS_CACHE_MS,
   });
   const app = createHttpServer({
@@ -58,15 +64,6 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
     deadlineMs: config.GRPC_DEADLINE_MS,
     metrics,
   });
-  const catalogOverHttp =
-    config.CATALOG_TRANSPORT === 'http'
-      ? createCatalogHttpClient({ baseUrl: config.CATALOG_HTTP_URL, deadlineMs: config.GRPC_DEADLINE_MS })
-      : undefined;
-  app.addHook('onClose', async () => {
-    grpc.close();
-    verifier.close();
-    await catalogOverHttp?.close();
-  });
 
   const origins = corsOrigins(config);
   if (origins.length > 0) await app.register(fastifyCors, corsOptions(origins));
@@ -84,8 +81,17 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
     await authScope.register(authProxyRoutes);
     await authScope.register(wellKnownRoutes);
   });
-  await app.register(catalogRoutes, { catalog: catalogOverHttp ?? grpc.catalog });
+  await app.register(catalogRoutes, { catalog: options.catalog ?? grpc.catalog });
   await app.register(ordersRoutes, { orders: grpc.orders });
 
-  return Object.assign(app, { readiness });
+  return createServiceApp({
+    config,
+    logger: options.logger,
+    readiness,
+    http: { server: app, port: config.PORT },
+    closers: [
+      { name: 'grpc clients', close: () => grpc.close() },
+      { name: 'token verifier', close: () => verifier.close() },
+    ],
+  });
 }

@@ -2,7 +2,7 @@
 // headers that matter) and passes auth's answer back: status, body, content-type, Retry-After, WWW-Authenticate.
 // Auth unreachable is a quick 503 problem, auth too slow a 504, never a hang.
 import fastifyReplyFrom from '@fastify/reply-from';
-import { HttpProblem, REQUEST_ID_HEADER } from '@platform/service-kit';
+import { DomainError, REQUEST_ID_HEADER } from '@platform/service-kit';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 
@@ -83,7 +83,7 @@ export const authUpstream = fastifyPlugin<AuthUpstreamOptions>(
             ? 1
             : null,
         onError: (reply, { error }) => {
-          reply.send(problemFor(error));
+          reply.send(failureFor(error));
         },
       });
     });
@@ -91,11 +91,12 @@ export const authUpstream = fastifyPlugin<AuthUpstreamOptions>(
   { name: 'auth-upstream', fastify: '5.x' },
 );
 
-function problemFor(error: Error & { statusCode?: number }): HttpProblem {
-  const timedOut = error.statusCode === 504;
-  const problem = timedOut
-    ? new HttpProblem(504, 'The auth service did not answer in time')
-    : new HttpProblem(503, 'The auth service is unavailable; retry later', { headers: { 'retry-after': '1' } });
-  problem.cause = error;
-  return problem;
+function failureFor(error: Error & { statusCode?: number }): DomainError {
+  // kinds, like every refusal: service-kit's one mapping gives 504, or 503 with Retry-After
+  return error.statusCode === 504
+    ? new DomainError('deadline', 'The auth service did not answer in time', { cause: error })
+    : new DomainError('unavailable', 'The auth service is unavailable; retry later', {
+        cause: error,
+        retryAfterSeconds: 1,
+      });
 }

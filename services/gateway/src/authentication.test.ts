@@ -1,6 +1,6 @@
 import { createJwtVerifier } from '@platform/auth-kit';
 import { startTestIssuer, type TestIssuer } from '@platform/auth-kit/testing';
-import { createHttpServer, createLogger, createMetrics, type HttpServer, Readiness } from '@platform/service-kit';
+import { createHttpServer, createLogger, createMetrics, createReadiness, type HttpServer } from '@platform/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authentication } from './authentication.js';
 
@@ -12,7 +12,7 @@ beforeAll(async () => {
   app = createHttpServer({
     logger: createLogger({ service: 'test', level: 'silent' }),
     metrics: createMetrics('test'),
-    readiness: new Readiness(),
+    readiness: createReadiness(),
   });
   await app.register(authentication, {
     verifier: createJwtVerifier({ jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience }),

@@ -11,8 +11,6 @@ describe('parseConfig', () => {
       JWKS_URL: 'http://auth:8081/.well-known/jwks.json',
       CATALOG_ADDR: '127.0.0.1:50051',
       ORDERS_ADDR: '127.0.0.1:50052',
-      CATALOG_TRANSPORT: 'grpc',
-      CATALOG_HTTP_URL: 'http://127.0.0.1:9101',
       PUBLIC_URL: 'http://localhost:8080',
       JWT_AUDIENCE: 'platform-api',
       GRPC_DEADLINE_MS: 2000,

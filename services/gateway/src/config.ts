@@ -1,6 +1,12 @@
 // The gateway's configuration: the only module that reads process.env. Validated once at start; a bad value stops
 // the process with a message naming the variable.
-import { baseConfigProperties, loadConfig, loadConfigOrExit, publicUrlProperty } from '@platform/service-kit/config';
+import {
+  baseConfigProperties,
+  configOrExit,
+  loadConfig,
+  portProperty,
+  publicUrlProperty,
+} from '@platform/service-kit/config';
 import { trustedProxies } from '@platform/service-kit/trusted-proxies';
 import Type, { type Static } from 'typebox';
 
@@ -9,20 +15,13 @@ const ORIGIN_LIST = '^\\s*https?://[^\\s,/]+(\\s*,\\s*https?://[^\\s,/]+)*\\s*$'
 
 export const configSchema = Type.Object({
   ...baseConfigProperties,
-  PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: 8080 }),
+  PORT: portProperty(8080),
   /** Base URL of the auth service; /api/auth/* and /.well-known/* are forwarded there. */
   AUTH_URL: Type.String({ default: 'http://127.0.0.1:8081', pattern: '^https?://[^\\s]+$' }),
   /** Deadline of one forwarded auth request (connect to last byte of the answer's head). */
   AUTH_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
   CATALOG_ADDR: grpcAddress('127.0.0.1:50051'),
   ORDERS_ADDR: grpcAddress('127.0.0.1:50052'),
-  /**
-   * How the catalog reads travel: `grpc` (the default, to CATALOG_ADDR) or `http` (HTTP/1.1 JSON to catalog's
-   * `/internal/products` at CATALOG_HTTP_URL), for measuring what gRPC buys or costs on the read path.
-   */
-  CATALOG_TRANSPORT: Type.Union([Type.Literal('grpc'), Type.Literal('http')], { default: 'grpc' }),
-  /** Catalog's ops HTTP base URL, used with CATALOG_TRANSPORT=http. */
-  CATALOG_HTTP_URL: Type.String({ default: 'http://127.0.0.1:9101', pattern: '^https?://[^\\s]+$' }),
   /** Defaults to `${AUTH_URL}/.well-known/jwks.json`. */
   JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
   /**
@@ -64,13 +63,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 }
 
 /** For main.ts: the config from process.env, or exit 1 with a message naming every bad variable. */
-export function readConfig(): Config {
-  return withDerivedDefaults(
-    loadConfigOrExit('gateway', configSchema, process.env, (config) => {
-      trustedProxies(config.TRUSTED_PROXIES, 'TRUSTED_PROXIES');
-    }),
-  );
-}
+export const readConfig = (): Config => configOrExit('gateway', () => parseConfig(process.env));
 
 /** The CORS origins as a list; empty when CORS is off. */
 export function corsOrigins(config: Pick<Config, 'CORS_ORIGINS'>): string[] {

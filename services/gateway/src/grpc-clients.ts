@@ -1,5 +1,6 @@
 // Long-lived gRPC clients for catalog and orders: one channel per target, created once and reused by every request,
-// each call with a deadline, the caller's token and request id in metadata, and failures mapped to HTTP problems.
+// each call with a deadline, the caller's token and request id in metadata, and a failed call turned back into the
+// failure its status stands for (service-kit's failureFromGrpc), which the HTTP error handler answers.
 import {
   type CallOptions,
   type ClientUnaryCall,
@@ -13,10 +14,11 @@ import {
   clientChannelOptions,
   clientMetricsInterceptor,
   clientServiceConfig,
+  failureFromGrpc,
+  isGrpcServiceError,
   type Metrics,
   REQUEST_ID_HEADER,
 } from '@platform/service-kit';
-import { isServiceError, problemFromGrpc } from './grpc-status.js';
 
 /** Who a call is made for: passed on as metadata so the service can check the token and log the request id. */
 export interface Caller {
@@ -108,7 +110,8 @@ export function createGrpcClients({
     return (request, caller) =>
       new Promise<Res>((resolve, reject) => {
         method.call(client, request, metadataFor(caller), { deadline: Date.now() + deadlineMs }, (error, response) => {
-          if (error) reject(isServiceError(error) ? withCause(problemFromGrpc(error), error) : error);
+          // a status no failure kind has (INTERNAL, UNKNOWN) stays the raw error: a 500, logged with it
+          if (error) reject((isGrpcServiceError(error) && failureFromGrpc(error)) || error);
           else resolve(response);
         });
       });
@@ -138,10 +141,4 @@ function metadataFor(caller: Caller): Metadata {
   metadata.set(REQUEST_ID_HEADER, caller.requestId);
   if (caller.token) metadata.set('authorization', `Bearer ${caller.token}`);
   return metadata;
-}
-
-// keeps the gRPC error for the log line of a 5xx answer
-function withCause<E extends Error>(problem: E, cause: ServiceError): E {
-  problem.cause = cause;
-  return problem;
 }

@@ -43,7 +43,11 @@ describe('forwarding to auth', () => {
   it.each(routes)(
     '%s %s reaches auth with its body and answers as auth did',
     async (method, url, payload, code, body) => {
-      const response = await gateway.inject({ method: method as 'GET' | 'POST', url, ...(payload ? { payload } : {}) });
+      const response = await gateway.http.inject({
+        method: method as 'GET' | 'POST',
+        url,
+        ...(payload ? { payload } : {}),
+      });
       expect(response.statusCode).toBe(code);
       if (body === undefined) expect(response.body).toBe('');
       else {
@@ -58,7 +62,7 @@ describe('forwarding to auth', () => {
 
   it('GET /api/auth/me checks the token at the edge, then passes it on to auth', async () => {
     const token = issuer.sign({ sub: 'user-1' });
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'GET',
       url: '/api/auth/me',
       headers: { authorization: `Bearer ${token}` },
@@ -69,7 +73,7 @@ describe('forwarding to auth', () => {
   });
 
   it('GET /api/auth/me without a valid token is a 401 at the edge; auth is not asked', async () => {
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'GET',
       url: '/api/auth/me',
       headers: { authorization: 'Bearer nope' },
@@ -82,7 +86,7 @@ describe('forwarding to auth', () => {
   it("keeps auth's status, problem body, content-type and Retry-After (login throttling)", async () => {
     const problem = { type: 'about:blank', title: 'Too Many Requests', status: 429, detail: 'too many failed logins' };
     auth.answerWith({ status: 429, headers: { 'retry-after': '42' }, body: problem });
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email: 'ada@example.com', password: 'wrong' },
@@ -99,7 +103,7 @@ describe('forwarding to auth', () => {
       headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
       body: { status: 401 },
     });
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'POST',
       url: '/api/auth/refresh',
       payload: { refreshToken: 'spent' },
@@ -111,7 +115,7 @@ describe('forwarding to auth', () => {
 
   it('passes x-request-id and traceparent on, and keeps the client’s request id in the answer', async () => {
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'POST',
       url: '/api/auth/login',
       headers: { 'x-request-id': 'req-login-1', traceparent, cookie: 'session=secret' },
@@ -126,7 +130,7 @@ describe('forwarding to auth', () => {
   });
 
   it('gives auth the request id the gateway generated when the client sent none', async () => {
-    const response = await gateway.inject({ method: 'GET', url: '/.well-known/jwks.json' });
+    const response = await gateway.http.inject({ method: 'GET', url: '/.well-known/jwks.json' });
     const generated = response.headers['x-request-id'];
     expect(generated).toMatch(/^[0-9a-f-]{36}$/);
     expect(auth.requests[0]?.headers['x-request-id']).toBe(generated);
@@ -135,7 +139,7 @@ describe('forwarding to auth', () => {
 
 describe('the edge rules before forwarding', () => {
   it('answers 413 for a body over 1 MiB without sending it to auth', async () => {
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'POST',
       url: '/api/auth/register',
       payload: { email: 'ada@example.com', password: 'x'.repeat(1_100_000) },
@@ -146,7 +150,7 @@ describe('the edge rules before forwarding', () => {
   });
 
   it('answers 400 for malformed JSON without sending it to auth', async () => {
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'POST',
       url: '/api/auth/login',
       headers: { 'content-type': 'application/json' },
@@ -162,7 +166,7 @@ describe('the edge rules before forwarding', () => {
       status: 400,
       body: { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'unknown field' },
     });
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'POST',
       url: '/api/auth/register',
       payload: { email: 'ada@example.com', password: 'correct horse', admin: true },
@@ -177,7 +181,7 @@ describe('when auth is slow or away', () => {
   it('answers 504 problem details after the timeout when auth does not answer', async () => {
     auth.answerWith('hang');
     const started = Date.now();
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email: 'a@b.c', password: 'p' },
@@ -198,7 +202,7 @@ describe('when auth is slow or away', () => {
     );
     try {
       const started = Date.now();
-      const response = await lonely.inject({
+      const response = await lonely.http.inject({
         method: 'POST',
         url: '/api/auth/login',
         payload: { email: 'a@b.c', password: 'p' },

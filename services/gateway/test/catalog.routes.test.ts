@@ -40,7 +40,7 @@ const product = PRODUCTS[0]!;
 
 describe('GET /api/catalog/products', () => {
   it('lists the products in the contract shape', async () => {
-    const response = await gateway.inject({ method: 'GET', url: '/api/catalog/products' });
+    const response = await gateway.http.inject({ method: 'GET', url: '/api/catalog/products' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('application/json');
     expect(response.json()).toEqual({
@@ -57,7 +57,7 @@ describe('GET /api/catalog/products', () => {
   });
 
   it('passes the request id on in metadata and keeps it in the answer, without a token on this public route', async () => {
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'GET',
       url: '/api/catalog/products',
       headers: { 'x-request-id': 'req-catalog-1' },
@@ -69,7 +69,7 @@ describe('GET /api/catalog/products', () => {
 
   it('retries a read on UNAVAILABLE within the deadline, so one blip is not an error', async () => {
     catalog.misbehave({ fail: status.UNAVAILABLE, times: 1 });
-    const response = await gateway.inject({ method: 'GET', url: '/api/catalog/products' });
+    const response = await gateway.http.inject({ method: 'GET', url: '/api/catalog/products' });
     expect(response.statusCode).toBe(200);
     expect(catalog.calls.map((call) => call.method)).toEqual(['listProducts', 'listProducts']);
   });
@@ -77,7 +77,7 @@ describe('GET /api/catalog/products', () => {
 
 describe('GET /api/catalog/products/:id', () => {
   it('answers one product', async () => {
-    const response = await gateway.inject({ method: 'GET', url: `/api/catalog/products/${product.id}` });
+    const response = await gateway.http.inject({ method: 'GET', url: `/api/catalog/products/${product.id}` });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       id: product.id,
@@ -93,7 +93,7 @@ describe('GET /api/catalog/products/:id', () => {
 
   it('answers 404 problem details for an unknown product (NOT_FOUND)', async () => {
     catalog.misbehave({ fail: status.NOT_FOUND, details: 'no product has this id' });
-    const response = await gateway.inject({ method: 'GET', url: '/api/catalog/products/nope' });
+    const response = await gateway.http.inject({ method: 'GET', url: '/api/catalog/products/nope' });
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.json()).toMatchObject({ type: 'about:blank', status: 404, detail: 'no product has this id' });
@@ -119,7 +119,7 @@ describe('GET /api/catalog/products/:id', () => {
   ];
   it.each(table)('maps %s from the service to HTTP %i as problem details', async (name, httpStatus) => {
     catalog.misbehave({ fail: status[name], details: `internal detail of ${name}` });
-    const response = await gateway.inject({ method: 'GET', url: `/api/catalog/products/${product.id}` });
+    const response = await gateway.http.inject({ method: 'GET', url: `/api/catalog/products/${product.id}` });
     expect(response.statusCode).toBe(httpStatus);
     expect(response.headers['content-type']).toContain('application/problem+json');
     const body = response.json();
@@ -134,7 +134,7 @@ describe('GET /api/catalog/products/:id', () => {
 
   it('passes a Retry-After the service sent with RESOURCE_EXHAUSTED', async () => {
     catalog.misbehave({ fail: status.RESOURCE_EXHAUSTED, trailers: { 'retry-after': '7' } });
-    const response = await gateway.inject({ method: 'GET', url: `/api/catalog/products/${product.id}` });
+    const response = await gateway.http.inject({ method: 'GET', url: `/api/catalog/products/${product.id}` });
     expect(response.statusCode).toBe(429);
     expect(response.headers['retry-after']).toBe('7');
   });
@@ -142,7 +142,7 @@ describe('GET /api/catalog/products/:id', () => {
   it('answers 504 within about the deadline when the service never answers', async () => {
     catalog.misbehave({ hang: true });
     const started = Date.now();
-    const response = await gateway.inject({ method: 'GET', url: `/api/catalog/products/${product.id}` });
+    const response = await gateway.http.inject({ method: 'GET', url: `/api/catalog/products/${product.id}` });
     const elapsed = Date.now() - started;
     expect(response.statusCode).toBe(504);
     expect(response.json()).toMatchObject({ status: 504 });
@@ -211,7 +211,7 @@ describe('when the catalog goes away', () => {
     await catalog.stop();
     try {
       const started = Date.now();
-      const down = await gateway.inject({ method: 'GET', url: '/api/catalog/products' });
+      const down = await gateway.http.inject({ method: 'GET', url: '/api/catalog/products' });
       expect(down.statusCode).toBe(503);
       expect(down.json()).toMatchObject({ status: 503 });
       expect(down.headers['retry-after']).toBeDefined();
@@ -224,7 +224,7 @@ describe('when the catalog goes away', () => {
     const deadline = Date.now() + 5_000;
     let statusCode = 0;
     while (Date.now() < deadline) {
-      statusCode = (await gateway.inject({ method: 'GET', url: '/api/catalog/products' })).statusCode;
+      statusCode = (await gateway.http.inject({ method: 'GET', url: '/api/catalog/products' })).statusCode;
       if (statusCode === 200) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -234,7 +234,7 @@ describe('when the catalog goes away', () => {
   it('keeps the gateway ready: only the JWKS decides readiness', async () => {
     await catalog.stop();
     try {
-      const response = await gateway.inject({ method: 'GET', url: '/readyz' });
+      const response = await gateway.http.inject({ method: 'GET', url: '/readyz' });
       expect(response.statusCode).toBe(200);
       expect(response.json().checks).toEqual({ 'auth-jwks': 'ok' });
     } finally {

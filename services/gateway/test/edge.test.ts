@@ -34,7 +34,7 @@ const build = (env: Record<string, string> = {}) =>
 describe('unknown routes', () => {
   it('answer 404 problem details with the request id', async () => {
     gateway = await build();
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'GET',
       url: '/api/nothing?x=1',
       headers: { 'x-request-id': 'r-404' },
@@ -56,7 +56,7 @@ describe('the rate limit', () => {
   it('answers 429 problem details with Retry-After once a client exceeds its rate, per client IP', async () => {
     gateway = await build({ RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' });
     const get = (remoteAddress: string) =>
-      gateway!.inject({ method: 'GET', url: '/api/catalog/products', remoteAddress });
+      gateway!.http.inject({ method: 'GET', url: '/api/catalog/products', remoteAddress });
     for (let i = 0; i < 3; i++) expect((await get('10.0.0.1')).statusCode).toBe(200);
     const limited = await get('10.0.0.1');
     expect(limited.statusCode).toBe(429);
@@ -71,21 +71,21 @@ describe('the rate limit', () => {
   it('never limits the ops routes', async () => {
     gateway = await build({ RATE_LIMIT_MAX: '1' });
     for (let i = 0; i < 5; i++) {
-      expect((await gateway.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-      expect((await gateway.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
+      expect((await gateway.http.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      expect((await gateway.http.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
     }
   });
 
   it('is off with RATE_LIMIT_MAX=0', async () => {
     gateway = await build({ RATE_LIMIT_MAX: '0' });
     for (let i = 0; i < 20; i++) {
-      expect((await gateway.inject({ method: 'GET', url: '/api/catalog/products' })).statusCode).toBe(200);
+      expect((await gateway.http.inject({ method: 'GET', url: '/api/catalog/products' })).statusCode).toBe(200);
     }
   });
 
   it('keys on X-Forwarded-For only from a peer TRUSTED_PROXIES names', async () => {
     const via = (client: string, remoteAddress = '10.1.2.3') =>
-      gateway!.inject({
+      gateway!.http.inject({
         method: 'GET',
         url: '/api/catalog/products',
         remoteAddress,
@@ -115,7 +115,7 @@ describe('the rate limit', () => {
   it('limits login and registration more strictly, on their own, per client', async () => {
     gateway = await build({ RATE_LIMIT_MAX: '100', CREDENTIALS_RATE_LIMIT_MAX: '2' });
     const post = (url: string, remoteAddress = '10.0.0.7') =>
-      gateway!.inject({ method: 'POST', url, remoteAddress, payload: { email: 'a@example.com', password: 'x' } });
+      gateway!.http.inject({ method: 'POST', url, remoteAddress, payload: { email: 'a@example.com', password: 'x' } });
     for (const url of ['/api/auth/login', '/api/auth/register']) {
       expect((await post(url)).statusCode).not.toBe(429);
       expect((await post(url)).statusCode).not.toBe(429);
@@ -126,7 +126,7 @@ describe('the rate limit', () => {
       // another client, and the other routes, are not affected
       expect((await post(url, '10.0.0.8')).statusCode).not.toBe(429);
     }
-    const refresh = await gateway.inject({
+    const refresh = await gateway.http.inject({
       method: 'POST',
       url: '/api/auth/refresh',
       remoteAddress: '10.0.0.7',
@@ -134,18 +134,19 @@ describe('the rate limit', () => {
     });
     expect(refresh.statusCode).not.toBe(429);
     expect(
-      (await gateway.inject({ method: 'GET', url: '/api/catalog/products', remoteAddress: '10.0.0.7' })).statusCode,
+      (await gateway.http.inject({ method: 'GET', url: '/api/catalog/products', remoteAddress: '10.0.0.7' }))
+        .statusCode,
     ).toBe(200);
   });
 
   it('keeps the login limit with the general one off', async () => {
     gateway = await build({ RATE_LIMIT_MAX: '0', CREDENTIALS_RATE_LIMIT_MAX: '1' });
     const login = () =>
-      gateway!.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'a', password: 'b' } });
+      gateway!.http.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'a', password: 'b' } });
     expect((await login()).statusCode).not.toBe(429);
     expect((await login()).statusCode).toBe(429);
     for (let i = 0; i < 5; i++) {
-      expect((await gateway.inject({ method: 'GET', url: '/api/catalog/products' })).statusCode).toBe(200);
+      expect((await gateway.http.inject({ method: 'GET', url: '/api/catalog/products' })).statusCode).toBe(200);
     }
   });
 });
@@ -154,7 +155,7 @@ describe('hostile input', () => {
   it('answers a pathologically nested body on a forwarded route with a 400 problem, not a 500', async () => {
     gateway = await build();
     const depth = 50_000;
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'POST',
       url: '/api/auth/login',
       headers: { 'content-type': 'application/json' },
@@ -167,10 +168,10 @@ describe('hostile input', () => {
   it('puts the API security headers on its own answers and on those it forwards from auth', async () => {
     gateway = await build();
     const answers = [
-      await gateway.inject({ method: 'GET', url: '/api/catalog/products' }),
-      await gateway.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'a', password: 'b' } }),
-      await gateway.inject({ method: 'GET', url: '/api/orders' }),
-      await gateway.inject({ method: 'GET', url: '/nowhere' }),
+      await gateway.http.inject({ method: 'GET', url: '/api/catalog/products' }),
+      await gateway.http.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'a', password: 'b' } }),
+      await gateway.http.inject({ method: 'GET', url: '/api/orders' }),
+      await gateway.http.inject({ method: 'GET', url: '/nowhere' }),
     ];
     for (const response of answers) {
       expect(response.headers, `${response.statusCode}`).toMatchObject({
@@ -196,30 +197,30 @@ describe('CORS', () => {
 
   it('is off by default: no CORS headers, so browsers on other origins are refused', async () => {
     gateway = await build();
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'GET',
       url: '/api/catalog/products',
       headers: { origin: 'https://shop.example.com' },
     });
     expect(response.statusCode).toBe(200);
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
-    expect((await gateway.inject(preflight)).headers['access-control-allow-origin']).toBeUndefined();
+    expect((await gateway.http.inject(preflight)).headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('allows exactly the origins in CORS_ORIGINS', async () => {
     gateway = await build({ CORS_ORIGINS: 'https://shop.example.com, https://admin.example.com' });
-    const allowed = await gateway.inject(preflight);
+    const allowed = await gateway.http.inject(preflight);
     expect(allowed.statusCode).toBe(204);
     expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example.com');
     expect(String(allowed.headers['access-control-allow-headers'])).toContain('authorization');
-    const simple = await gateway.inject({
+    const simple = await gateway.http.inject({
       method: 'GET',
       url: '/api/catalog/products',
       headers: { origin: 'https://admin.example.com' },
     });
     expect(simple.headers['access-control-allow-origin']).toBe('https://admin.example.com');
     expect(String(simple.headers['access-control-expose-headers'])).toContain('x-request-id');
-    const other = await gateway.inject({
+    const other = await gateway.http.inject({
       ...preflight,
       headers: { ...preflight.headers, origin: 'https://evil.example' },
     });
@@ -230,7 +231,7 @@ describe('CORS', () => {
 describe('the OpenAPI document', () => {
   it("lists the contract's public paths and methods, and not the ops routes", async () => {
     gateway = await build();
-    const response = await gateway.inject({ method: 'GET', url: '/openapi.json' });
+    const response = await gateway.http.inject({ method: 'GET', url: '/openapi.json' });
     expect(response.statusCode).toBe(200);
     const document = response.json();
     expect(document.openapi).toMatch(/^3\./);
@@ -259,24 +260,28 @@ describe('the OpenAPI document', () => {
 
   it('names the public URL as its one server, and takes tokens issued for it', async () => {
     gateway = await build();
-    const local = (await gateway.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const local = (await gateway.http.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(local.servers.map((server: { url: string }) => server.url)).toEqual(['http://localhost:8080']);
     await gateway.close();
 
     const deployedGateway = await build({ PUBLIC_URL: 'https://api.shop.test' });
     gateway = deployedGateway;
-    const deployed = (await deployedGateway.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const deployed = (await deployedGateway.http.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(deployed.servers.map((server: { url: string }) => server.url)).toEqual(['https://api.shop.test']);
     // the issuer a token must name is that same address
     const me = (token: string) =>
-      deployedGateway.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
+      deployedGateway.http.inject({
+        method: 'GET',
+        url: '/api/auth/me',
+        headers: { authorization: `Bearer ${token}` },
+      });
     expect((await me(issuer.sign({ roles: [], iss: 'https://api.shop.test' }))).statusCode).toBe(200);
     expect((await me(issuer.sign({ roles: [] }))).statusCode).toBe(401);
   });
 
   it('describes bodies, Bearer security and problem answers', async () => {
     gateway = await build();
-    const document = (await gateway.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const document = (await gateway.http.inject({ method: 'GET', url: '/openapi.json' })).json();
     const place = document.paths['/api/orders'].post;
     expect(place.security).toEqual([{ bearer: [] }]);
     expect(place.parameters).toEqual(
@@ -296,7 +301,7 @@ describe('the OpenAPI document', () => {
 
   it('has a docs page at /docs', async () => {
     gateway = await build();
-    const page = await gateway.inject({ method: 'GET', url: '/docs/' });
+    const page = await gateway.http.inject({ method: 'GET', url: '/docs/' });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.body).toContain('swagger-ui');
@@ -306,7 +311,7 @@ describe('the OpenAPI document', () => {
 describe('readiness', () => {
   it("is ready while auth's JWKS can be loaded", async () => {
     gateway = await build();
-    const response = await gateway.inject({ method: 'GET', url: '/readyz' });
+    const response = await gateway.http.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'ready', checks: { 'auth-jwks': 'ok' } });
   });
@@ -318,7 +323,7 @@ describe('readiness', () => {
       ordersAddress: '127.0.0.1:1',
       jwksUrl: `${auth.url}/no-such-jwks`,
     });
-    const response = await gateway.inject({ method: 'GET', url: '/readyz' });
+    const response = await gateway.http.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(503);
     expect(response.json().checks['auth-jwks']).toContain('404');
   });
@@ -333,7 +338,7 @@ describe('readiness', () => {
       ordersAddress: '127.0.0.1:1',
       jwksUrl,
     });
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'GET',
       url: '/api/orders',
       headers: { authorization: `Bearer ${issuer.sign()}` },
@@ -346,9 +351,9 @@ describe('readiness', () => {
     gateway = await build({ READINESS_CACHE_MS: '60000' });
     const before = issuer.requests;
     const probes = await Promise.all(
-      Array.from({ length: 50 }, () => gateway!.inject({ method: 'GET', url: '/readyz' })),
+      Array.from({ length: 50 }, () => gateway!.http.inject({ method: 'GET', url: '/readyz' })),
     );
-    for (let i = 0; i < 20; i++) probes.push(await gateway.inject({ method: 'GET', url: '/readyz' }));
+    for (let i = 0; i < 20; i++) probes.push(await gateway.http.inject({ method: 'GET', url: '/readyz' }));
     expect(probes.every((probe) => probe.statusCode === 200)).toBe(true);
     expect(issuer.requests - before).toBe(1);
   });
@@ -356,15 +361,15 @@ describe('readiness', () => {
   it('turns 503 for good once draining (shutdown began)', async () => {
     gateway = await build();
     gateway.readiness.drain();
-    expect((await gateway.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+    expect((await gateway.http.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
   });
 });
 
 describe('metrics', () => {
   it('count requests by route and gRPC client calls by method and code', async () => {
     gateway = await build();
-    await gateway.inject({ method: 'GET', url: '/api/catalog/products' });
-    const text = (await gateway.inject({ method: 'GET', url: '/metrics' })).body;
+    await gateway.http.inject({ method: 'GET', url: '/api/catalog/products' });
+    const text = (await gateway.http.inject({ method: 'GET', url: '/metrics' })).body;
     expect(text).toMatch(/http_server_requests_total\{[^}]*route="\/api\/catalog\/products"[^}]*status_code="200"/);
     expect(text).toMatch(/grpc_client_handled_total\{[^}]*grpc_method="ListProducts"[^}]*grpc_code="OK"/);
   });

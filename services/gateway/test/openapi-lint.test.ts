@@ -31,7 +31,7 @@ beforeAll(async () => {
     },
     { PUBLIC_URL: 'https://api.shop.test' },
   );
-  document = (await gateway.inject({ method: 'GET', url: '/openapi.json' })).json();
+  document = (await gateway.http.inject({ method: 'GET', url: '/openapi.json' })).json();
 });
 afterAll(() => gateway.close());
 
@@ -109,7 +109,7 @@ describe('the limits the document states are the ones enforced', () => {
     expect(maxItems).toBeGreaterThan(0);
     const line = (quantity: number) => ({ productId: 'p-1', quantity });
     for (const items of [Array.from({ length: maxItems + 1 }, () => line(1)), [line(quantityMax + 1)]]) {
-      const response = await gateway.inject({
+      const response = await gateway.http.inject({
         method: 'POST',
         url: '/api/orders',
         headers: { authorization: 'Bearer not-checked-before-the-body' },
@@ -121,7 +121,7 @@ describe('the limits the document states are the ones enforced', () => {
   });
 
   it('every operation states the rate-limit headers the gateway sends', async () => {
-    const response = await gateway.inject({ method: 'GET', url: '/api/orders' });
+    const response = await gateway.http.inject({ method: 'GET', url: '/api/orders' });
     const documented = Object.keys(document.paths['/api/orders'].get.responses['401'].headers).map((h) =>
       h.toLowerCase(),
     );

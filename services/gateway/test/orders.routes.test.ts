@@ -74,7 +74,7 @@ describe.each(protectedRoutes)('$method $url without a valid token', (route) => 
   it.each(cases)(
     'answers 401 with WWW-Authenticate for %s, and never calls orders',
     async (_name, headers, challenge) => {
-      const response = await gateway.inject({ ...route, headers: headers() });
+      const response = await gateway.http.inject({ ...route, headers: headers() });
       expect(response.statusCode).toBe(401);
       expect(response.headers['content-type']).toContain('application/problem+json');
       expect(response.headers['www-authenticate']).toMatch(challenge);
@@ -86,7 +86,7 @@ describe.each(protectedRoutes)('$method $url without a valid token', (route) => 
 
 describe('POST /api/orders', () => {
   it('places the order: 201 in the contract shape, with the token and request id passed on', async () => {
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'POST',
       url: '/api/orders',
       headers: { ...bearer(), 'x-request-id': 'req-order-1', 'idempotency-key': 'key-1' },
@@ -103,7 +103,7 @@ describe('POST /api/orders', () => {
   });
 
   it('sends no idempotency key when the header is absent', async () => {
-    await gateway.inject({
+    await gateway.http.inject({
       method: 'POST',
       url: '/api/orders',
       headers: bearer(),
@@ -121,7 +121,7 @@ describe('POST /api/orders', () => {
     ['an empty product id', { items: [{ productId: '', quantity: 1 }] }],
   ];
   it.each(badBodies)('rejects a body with %s: 400 problem, orders not called', async (_name, payload) => {
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'POST',
       url: '/api/orders',
       headers: bearer(),
@@ -134,7 +134,7 @@ describe('POST /api/orders', () => {
   });
 
   it('rejects malformed JSON with 400', async () => {
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'POST',
       url: '/api/orders',
       headers: { ...bearer(), 'content-type': 'application/json' },
@@ -146,7 +146,7 @@ describe('POST /api/orders', () => {
   });
 
   it('rejects a body over 1 MiB with 413', async () => {
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'POST',
       url: '/api/orders',
       headers: { ...bearer(), 'content-type': 'application/json' },
@@ -158,7 +158,7 @@ describe('POST /api/orders', () => {
   });
 
   it('rejects an Idempotency-Key longer than 255 characters with 400', async () => {
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'POST',
       url: '/api/orders',
       headers: { ...bearer(), 'idempotency-key': 'k'.repeat(256) },
@@ -169,7 +169,7 @@ describe('POST /api/orders', () => {
 
   it('maps not enough stock (FAILED_PRECONDITION) to 409', async () => {
     orders.misbehave({ fail: status.FAILED_PRECONDITION, details: 'not enough stock' });
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'POST',
       url: '/api/orders',
       headers: bearer(),
@@ -181,7 +181,7 @@ describe('POST /api/orders', () => {
 
   it('never retries a placement, even on UNAVAILABLE: the first attempt may have taken effect', async () => {
     orders.misbehave({ fail: status.UNAVAILABLE, times: 1 });
-    const response = await gateway.inject({
+    const response = await gateway.http.inject({
       method: 'POST',
       url: '/api/orders',
       headers: bearer(),
@@ -194,7 +194,7 @@ describe('POST /api/orders', () => {
 
 describe('GET /api/orders', () => {
   it("lists the caller's orders with statuses mapped", async () => {
-    const response = await gateway.inject({ method: 'GET', url: '/api/orders', headers: bearer() });
+    const response = await gateway.http.inject({ method: 'GET', url: '/api/orders', headers: bearer() });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       items: [contractOrder, { ...contractOrder, id: 'second', status: 'cancelled' }],
@@ -204,14 +204,14 @@ describe('GET /api/orders', () => {
 
   it('retries a read on UNAVAILABLE', async () => {
     orders.misbehave({ fail: status.UNAVAILABLE, times: 1 });
-    const response = await gateway.inject({ method: 'GET', url: '/api/orders', headers: bearer() });
+    const response = await gateway.http.inject({ method: 'GET', url: '/api/orders', headers: bearer() });
     expect(response.statusCode).toBe(200);
     expect(orders.calls).toHaveLength(2);
   });
 
   it('passes the 401 of the service on (it checks the token again)', async () => {
     orders.misbehave({ fail: status.UNAUTHENTICATED, details: 'token revoked' });
-    const response = await gateway.inject({ method: 'GET', url: '/api/orders', headers: bearer() });
+    const response = await gateway.http.inject({ method: 'GET', url: '/api/orders', headers: bearer() });
     expect(response.statusCode).toBe(401);
     expect(response.headers['www-authenticate']).toMatch(/^Bearer .*error="invalid_token"/);
   });
@@ -219,7 +219,7 @@ describe('GET /api/orders', () => {
 
 describe('GET /api/orders/:id', () => {
   it('answers one order', async () => {
-    const response = await gateway.inject({ method: 'GET', url: `/api/orders/${ORDER.id}`, headers: bearer() });
+    const response = await gateway.http.inject({ method: 'GET', url: `/api/orders/${ORDER.id}`, headers: bearer() });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual(contractOrder);
     expect(orders.calls[0]?.request).toEqual({ id: ORDER.id });
@@ -227,7 +227,7 @@ describe('GET /api/orders/:id', () => {
 
   it("answers 404 for an order that is not the caller's", async () => {
     orders.misbehave({ fail: status.NOT_FOUND, details: 'no such order' });
-    const response = await gateway.inject({ method: 'GET', url: '/api/orders/someone-elses', headers: bearer() });
+    const response = await gateway.http.inject({ method: 'GET', url: '/api/orders/someone-elses', headers: bearer() });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ status: 404, detail: 'no such order' });
   });
@@ -235,7 +235,11 @@ describe('GET /api/orders/:id', () => {
 
 describe('POST /api/orders/:id/cancel', () => {
   it('answers the cancelled order', async () => {
-    const response = await gateway.inject({ method: 'POST', url: `/api/orders/${ORDER.id}/cancel`, headers: bearer() });
+    const response = await gateway.http.inject({
+      method: 'POST',
+      url: `/api/orders/${ORDER.id}/cancel`,
+      headers: bearer(),
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ ...contractOrder, status: 'cancelled' });
     expect(orders.calls.map((call) => call.method)).toEqual(['cancelOrder']);
@@ -243,11 +247,15 @@ describe('POST /api/orders/:id/cancel', () => {
 
   it('answers 409 when already cancelled, and does not retry a cancel', async () => {
     orders.misbehave({ fail: status.FAILED_PRECONDITION, details: 'already cancelled' });
-    const conflict = await gateway.inject({ method: 'POST', url: `/api/orders/${ORDER.id}/cancel`, headers: bearer() });
+    const conflict = await gateway.http.inject({
+      method: 'POST',
+      url: `/api/orders/${ORDER.id}/cancel`,
+      headers: bearer(),
+    });
     expect(conflict.statusCode).toBe(409);
     orders.misbehave({ fail: status.UNAVAILABLE, times: 1 });
     orders.calls.length = 0;
-    const unavailable = await gateway.inject({
+    const unavailable = await gateway.http.inject({
       method: 'POST',
       url: `/api/orders/${ORDER.id}/cancel`,
       headers: bearer(),
@@ -260,6 +268,8 @@ describe('POST /api/orders/:id/cancel', () => {
 describe('the token check', () => {
   it('accepts ES256 as well as RS256 tokens', async () => {
     const es256 = issuer.sign({}, { algorithm: 'ES256' });
-    expect((await gateway.inject({ method: 'GET', url: '/api/orders', headers: bearer(es256) })).statusCode).toBe(200);
+    expect((await gateway.http.inject({ method: 'GET', url: '/api/orders', headers: bearer(es256) })).statusCode).toBe(
+      200,
+    );
   });
 });

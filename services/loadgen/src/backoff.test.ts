@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff } from './backoff.js';
+import { createBackoff } from './backoff.js';
 
 describe('Backoff', () => {
   it('doubles its ceiling with each failure up to the maximum, and resets on success', () => {
-    const backoff = new Backoff({ baseMs: 250, maxMs: 2_000, random: () => 1 });
+    const backoff = createBackoff({ baseMs: 250, maxMs: 2_000, random: () => 1 });
     expect([backoff.next(), backoff.next(), backoff.next(), backoff.next(), backoff.next()]).toEqual([
       250, 500, 1_000, 2_000, 2_000,
     ]);
@@ -13,7 +13,7 @@ describe('Backoff', () => {
   });
 
   it('spreads shoppers over the whole interval (full jitter)', () => {
-    const backoff = new Backoff({ baseMs: 1_000, maxMs: 10_000, random: () => 0.25 });
+    const backoff = createBackoff({ baseMs: 1_000, maxMs: 10_000, random: () => 0.25 });
     expect(backoff.next()).toBe(250);
   });
 });

@@ -7,23 +7,26 @@ export interface BackoffOptions {
   random?: () => number;
 }
 
-export class Backoff {
-  private failures = 0;
-
-  constructor(private readonly options: BackoffOptions) {}
-
+export interface Backoff {
   /** The pause before the next attempt after one more failure. */
-  next(): number {
-    this.failures++;
-    const ceiling = Math.min(this.options.maxMs, this.options.baseMs * 2 ** Math.min(this.failures - 1, 30));
-    return Math.round((this.options.random ?? Math.random)() * ceiling);
-  }
+  next(): number;
+  reset(): void;
+  readonly consecutiveFailures: number;
+}
 
-  reset(): void {
-    this.failures = 0;
-  }
-
-  get consecutiveFailures(): number {
-    return this.failures;
-  }
+export function createBackoff({ baseMs, maxMs, random = Math.random }: BackoffOptions): Backoff {
+  let failures = 0;
+  return {
+    next() {
+      failures++;
+      const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(failures - 1, 30));
+      return Math.round(random() * ceiling);
+    },
+    reset() {
+      failures = 0;
+    },
+    get consecutiveFailures() {
+      return failures;
+    },
+  };
 }

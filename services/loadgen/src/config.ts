@@ -1,13 +1,19 @@
 // The load generator's configuration: the only module that reads process.env. Validated once at start; a bad value
 // stops the process with a message naming the variable.
-import { baseConfigProperties, ConfigError, loadConfig } from '@platform/service-kit/config';
+import {
+  baseConfigProperties,
+  ConfigError,
+  configOrExit,
+  loadConfig,
+  portProperty,
+} from '@platform/service-kit/config';
 import Type, { type Static } from 'typebox';
 import { type ActionMix, DEFAULT_MIX, parseActionMix } from './action-mix.js';
 
 export const configSchema = Type.Object({
   ...baseConfigProperties,
   /** /healthz, /readyz and /metrics (CONTRACT: ops HTTP 9103). */
-  OPS_PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: 9103 }),
+  OPS_PORT: portProperty(9103),
   /** The public API the shoppers use. */
   GATEWAY_URL: Type.String({ default: 'http://127.0.0.1:8080', pattern: '^https?://[^\\s]+$' }),
   /** Simulated shoppers acting at once, each with its own account. */
@@ -39,12 +45,4 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 }
 
 /** For main.ts: the config from process.env, or exit 1 with a message naming every bad variable. */
-export function readConfig(): Config {
-  try {
-    return parseConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`loadgen: ${error.message}\n`);
-    process.exit(1);
-  }
-}
+export const readConfig = (): Config => configOrExit('loadgen', () => parseConfig(process.env));

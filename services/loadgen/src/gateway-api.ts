@@ -27,54 +27,67 @@ export interface GatewayApiOptions {
   abandon: AbortSignal;
 }
 
-export class GatewayApi {
-  constructor(private readonly options: GatewayApiOptions) {}
-
+export interface GatewayApi {
   /**
    * Sends one request once the Retry-After gate is open. `stop` aborts the wait for the gate (a stopping shopper
    * starts nothing new); it rejects only then.
    */
-  async call<T>(
+  call<T>(
     kind: RequestKind,
     method: 'GET' | 'POST',
     path: string,
     stop: AbortSignal,
-    { token, body, headers = {} }: CallOptions = {},
-  ): Promise<ApiResult<T>> {
-    const { baseUrl, timeoutMs, metrics, gate, abandon } = this.options;
-    for (let wait = gate.waitMs(); wait > 0; wait = gate.waitMs()) await abortableSleep(wait, stop);
-    stop.throwIfAborted();
+    options?: CallOptions,
+  ): Promise<ApiResult<T>>;
+}
 
-    const started = performance.now();
-    let outcome: Outcome;
-    let status = 0;
-    let parsed: T | undefined;
-    try {
-      const response = await fetch(baseUrl + path, {
-        method,
-        headers: {
-          accept: 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), abandon]),
-      });
-      status = response.status;
-      const text = await response.text();
-      parsed = text && response.ok ? (JSON.parse(text) as T) : undefined;
-      outcome = outcomeOf(status);
-      if (status === 429 || status === 503) {
-        const seconds = retryAfterSeconds(response.headers.get('retry-after'));
-        if (seconds !== undefined) metrics.retryAfterWait(gate.pauseFor(seconds) / 1000);
+export function createGatewayApi({ baseUrl, timeoutMs, metrics, gate, abandon }: GatewayApiOptions): GatewayApi {
+  return {
+    async call<T>(
+      kind: RequestKind,
+      method: 'GET' | 'POST',
+      path: string,
+      stop: AbortSignal,
+      { token, body, headers = {} }: CallOptions = {},
+    ): Promise<ApiResult<T>> {
+      for (let wait = gate.waitMs(); wait > 0; wait = gate.waitMs()) await abortableSleep(wait, stop);
+      stop.throwIfAborted();
+
+      const started = performance.now();
+      let outcome: Outcome;
+      let status = 0;
+      let parsed: T | undefined;
+      try {
+        const response = await fetch(baseUrl + path, {
+          method,
+          headers: {
+            accept: 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...headers,
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), abandon]),
+        });
+        status = response.status;
+        const text = await response.text();
+        parsed = text && response.ok ? (JSON.parse(text) as T) : undefined;
+        outcome = outcomeOf(status);
+        if (status === 429 || status === 503) {
+          const seconds = retryAfterSeconds(response.headers.get('retry-after'));
+          if (seconds !== undefined) metrics.retryAfterWait(gate.pauseFor(seconds) / 1000);
+        }
+      } catch (error) {
+        outcome = abandon.aborted
+          ? 'abandoned'
+          : (error as Error).name === 'TimeoutError'
+            ? 'timeout'
+            : 'network_error';
       }
-    } catch (error) {
-      outcome = abandon.aborted ? 'abandoned' : (error as Error).name === 'TimeoutError' ? 'timeout' : 'network_error';
-    }
-    metrics.request(kind, outcome, (performance.now() - started) / 1000);
-    return { outcome, status, body: parsed };
-  }
+      metrics.request(kind, outcome, (performance.now() - started) / 1000);
+      return { outcome, status, body: parsed };
+    },
+  };
 }
 
 function outcomeOf(status: number): Outcome {

@@ -1,12 +1,12 @@
 // Runs the simulated shoppers and stops them: at stop, no shopper starts anything new, requests in flight get until
 // the grace period ends to finish, and whatever is still open then is abandoned, so stopping always ends in time.
-import { Backoff } from './backoff.js';
+import { createBackoff } from './backoff.js';
 import type { Config } from './config.js';
-import { GatewayApi } from './gateway-api.js';
+import { createGatewayApi } from './gateway-api.js';
 import type { LoadgenMetrics } from './loadgen.metrics.js';
-import { Pacer } from './pacer.js';
-import { RetryGate } from './retry-gate.js';
-import { Shopper } from './shopper.js';
+import { createPacer } from './pacer.js';
+import { createRetryGate } from './retry-gate.js';
+import { createShopper } from './shopper.js';
 
 export type DriverConfig = Pick<
   Config,
@@ -33,26 +33,26 @@ export function createLoadDriver(
 ): LoadDriver {
   const stopping = new AbortController();
   const abandoning = new AbortController();
-  const gate = new RetryGate({ maxPauseMs: config.LOADGEN_MAX_BACKOFF_MS });
-  const api = new GatewayApi({
+  const gate = createRetryGate({ maxPauseMs: config.LOADGEN_MAX_BACKOFF_MS });
+  const api = createGatewayApi({
     baseUrl: config.GATEWAY_URL,
     timeoutMs: config.LOADGEN_REQUEST_TIMEOUT_MS,
     metrics,
     gate,
     abandon: abandoning.signal,
   });
-  const pacer = new Pacer({ perSecond: config.LOADGEN_RATE });
+  const pacer = createPacer({ perSecond: config.LOADGEN_RATE });
   let runs: Promise<void>[] = [];
 
   return {
     start() {
       if (runs.length > 0) return;
       runs = Array.from({ length: config.LOADGEN_USERS }, () => {
-        const shopper = new Shopper({
+        const shopper = createShopper({
           api,
           pacer,
           mix: config.mix,
-          backoff: new Backoff({ baseMs: 250, maxMs: config.LOADGEN_MAX_BACKOFF_MS }),
+          backoff: createBackoff({ baseMs: 250, maxMs: config.LOADGEN_MAX_BACKOFF_MS }),
           metrics,
           maxOpenOrders: config.LOADGEN_MAX_OPEN_ORDERS,
         });

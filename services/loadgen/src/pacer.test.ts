@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { abortableSleep, Pacer } from './pacer.js';
+import { abortableSleep, createPacer } from './pacer.js';
 
 /** A clock that moves only when the pacer sleeps. */
 function fakeClock() {
@@ -21,7 +21,7 @@ function fakeClock() {
 describe('Pacer', () => {
   it('hands out one slot per 1/rate seconds, however many callers wait', async () => {
     const clock = fakeClock();
-    const pacer = new Pacer({ perSecond: 4, now: clock.now, sleep: clock.sleep });
+    const pacer = createPacer({ perSecond: 4, now: clock.now, sleep: clock.sleep });
     const signal = new AbortController().signal;
     for (let n = 0; n < 5; n++) await pacer.next(signal);
     expect(clock.slept).toEqual([250, 250, 250, 250]);
@@ -29,7 +29,7 @@ describe('Pacer', () => {
 
   it('makes no burst of the slots nobody used', async () => {
     const clock = fakeClock();
-    const pacer = new Pacer({ perSecond: 10, now: clock.now, sleep: clock.sleep });
+    const pacer = createPacer({ perSecond: 10, now: clock.now, sleep: clock.sleep });
     const signal = new AbortController().signal;
     await pacer.next(signal);
     clock.advance(5_000);

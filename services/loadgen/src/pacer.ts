@@ -8,26 +8,23 @@ export interface PacerOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-export class Pacer {
-  private nextSlot = 0;
-  private readonly intervalMs: number;
-
-  constructor(private readonly options: PacerOptions) {
-    this.intervalMs = 1000 / options.perSecond;
-  }
-
+export interface Pacer {
   /** Resolves at this caller's slot; rejects when the signal aborts first. */
-  async next(signal: AbortSignal): Promise<void> {
-    const now = this.now();
-    const slot = Math.max(this.nextSlot, now);
-    this.nextSlot = slot + this.intervalMs;
-    if (slot > now) await (this.options.sleep ?? abortableSleep)(slot - now, signal);
-    signal.throwIfAborted();
-  }
+  next(signal: AbortSignal): Promise<void>;
+}
 
-  private now(): number {
-    return this.options.now?.() ?? performance.now();
-  }
+export function createPacer({ perSecond, now = () => performance.now(), sleep = abortableSleep }: PacerOptions): Pacer {
+  const intervalMs = 1000 / perSecond;
+  let nextSlot = 0;
+  return {
+    async next(signal) {
+      const at = now();
+      const slot = Math.max(nextSlot, at);
+      nextSlot = slot + intervalMs;
+      if (slot > at) await sleep(slot - at, signal);
+      signal.throwIfAborted();
+    },
+  };
 }
 
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {

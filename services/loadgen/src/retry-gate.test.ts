@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { RetryGate, retryAfterSeconds } from './retry-gate.js';
+import { createRetryGate, retryAfterSeconds } from './retry-gate.js';
 
 describe('RetryGate', () => {
   it('holds every request back until the Retry-After time, never shortening a longer pause', () => {
     let now = 0;
-    const gate = new RetryGate({ maxPauseMs: 30_000, now: () => now });
+    const gate = createRetryGate({ maxPauseMs: 30_000, now: () => now });
     expect(gate.waitMs()).toBe(0);
     expect(gate.pauseFor(2)).toBe(2_000);
     expect(gate.waitMs()).toBe(2_000);
@@ -17,7 +17,7 @@ describe('RetryGate', () => {
   });
 
   it('caps a pause at maxPauseMs', () => {
-    const gate = new RetryGate({ maxPauseMs: 5_000, now: () => 0 });
+    const gate = createRetryGate({ maxPauseMs: 5_000, now: () => 0 });
     expect(gate.pauseFor(3_600)).toBe(5_000);
     expect(gate.waitMs()).toBe(5_000);
   });

@@ -7,26 +7,23 @@ export interface RetryGateOptions {
   now?: () => number;
 }
 
-export class RetryGate {
-  private openAt = 0;
-
-  constructor(private readonly options: RetryGateOptions) {}
-
+export interface RetryGate {
   /** Closes the gate for `seconds` (never shortening a longer pause already in force); returns the pause in ms. */
-  pauseFor(seconds: number): number {
-    const pauseMs = Math.min(Math.max(0, seconds * 1000), this.options.maxPauseMs);
-    this.openAt = Math.max(this.openAt, this.now() + pauseMs);
-    return pauseMs;
-  }
-
+  pauseFor(seconds: number): number;
   /** How long a request must still wait, in ms (0 when the gate is open). */
-  waitMs(): number {
-    return Math.max(0, this.openAt - this.now());
-  }
+  waitMs(): number;
+}
 
-  private now(): number {
-    return this.options.now?.() ?? Date.now();
-  }
+export function createRetryGate({ maxPauseMs, now = Date.now }: RetryGateOptions): RetryGate {
+  let openAt = 0;
+  return {
+    pauseFor(seconds) {
+      const pauseMs = Math.min(Math.max(0, seconds * 1000), maxPauseMs);
+      openAt = Math.max(openAt, now() + pauseMs);
+      return pauseMs;
+    },
+    waitMs: () => Math.max(0, openAt - now()),
+  };
 }
 
 /** Retry-After as seconds from now: delta-seconds or an HTTP date (RFC 9110 section 10.2.3); undefined if absent. */

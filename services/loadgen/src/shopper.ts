@@ -45,157 +45,158 @@ interface Order {
 // outcomes after which a shopper pauses before its next action (429 has the gateway's own Retry-After pause)
 const FAILURES = new Set<Outcome>(['server_error', 'unavailable', 'timeout', 'network_error']);
 
-export class Shopper {
-  private readonly email = `shopper-${randomUUID()}@loadgen.example.com`;
-  private readonly password = randomBytes(18).toString('base64url');
-  private registered = false;
-  private tokens: Tokens | undefined;
-  private products: Product[] = [];
-  private openOrders: string[] = [];
-  private failed = false;
-
-  constructor(private readonly options: ShopperOptions) {}
-
+export interface Shopper {
   /** Acts until `stop` aborts; the request in flight then finishes (or is abandoned by the API). */
-  async run(stop: AbortSignal): Promise<void> {
-    const { pacer, mix, backoff, metrics } = this.options;
-    while (!stop.aborted) {
-      try {
-        await pacer.next(stop);
-        this.failed = false;
-        await this.act(pickAction(mix, this.random()), stop);
-        if (!this.failed) {
-          backoff.reset();
-          continue;
-        }
-        const pauseMs = backoff.next();
-        metrics.backoff(pauseMs / 1000);
-        await abortableSleep(pauseMs, stop);
-      } catch (error) {
-        if (stop.aborted) return;
-        throw error;
-      }
-    }
-  }
+  run(stop: AbortSignal): Promise<void>;
+}
 
-  private async act(action: Action, stop: AbortSignal): Promise<void> {
-    if (!(await this.signedIn(stop))) return;
+export function createShopper(options: ShopperOptions): Shopper {
+  const email = `shopper-${randomUUID()}@loadgen.example.com`;
+  const password = randomBytes(18).toString('base64url');
+  let registered = false;
+  let tokens: Tokens | undefined;
+  let products: Product[] = [];
+  let openOrders: string[] = [];
+  let failed = false;
+  const random = options.random ?? Math.random;
+
+  async function act(action: Action, stop: AbortSignal): Promise<void> {
+    if (!(await signedIn(stop))) return;
     switch (action) {
       case 'browse':
-        return this.browse(stop);
+        return browse(stop);
       case 'order':
-        return this.openOrders.length >= this.options.maxOpenOrders ? this.cancel(stop) : this.order(stop);
+        return openOrders.length >= options.maxOpenOrders ? cancel(stop) : order(stop);
       case 'orders':
-        await this.authorized('list_orders', 'GET', '/api/orders', stop);
+        await authorized('list_orders', 'GET', '/api/orders', stop);
         return;
       case 'cancel':
-        return this.cancel(stop);
+        return cancel(stop);
       case 'login':
-        return this.logInAgain(stop);
+        return logInAgain(stop);
     }
   }
 
-  private async browse(stop: AbortSignal): Promise<void> {
-    const list = await this.send<{ items: Product[] }>('list_products', 'GET', '/api/catalog/products', stop);
-    if (list.body) this.products = list.body.items;
-    const product = this.pick(this.products);
-    if (product) await this.send('get_product', 'GET', `/api/catalog/products/${product.id}`, stop);
+  async function browse(stop: AbortSignal): Promise<void> {
+    const list = await send<{ items: Product[] }>('list_products', 'GET', '/api/catalog/products', stop);
+    if (list.body) products = list.body.items;
+    const product = pick(products);
+    if (product) await send('get_product', 'GET', `/api/catalog/products/${product.id}`, stop);
   }
 
-  private async order(stop: AbortSignal): Promise<void> {
-    if (this.products.length === 0) await this.browse(stop);
-    const product = this.pick(this.products.filter((p) => p.stock > 0));
+  async function order(stop: AbortSignal): Promise<void> {
+    if (products.length === 0) await browse(stop);
+    const product = pick(products.filter((p) => p.stock > 0));
     if (!product) return;
-    const placed = await this.authorized<Order>('place_order', 'POST', '/api/orders', stop, {
+    const placed = await authorized<Order>('place_order', 'POST', '/api/orders', stop, {
       body: { items: [{ productId: product.id, quantity: 1 }] },
       headers: { 'idempotency-key': randomUUID() },
     });
-    if (placed.body) this.openOrders.push(placed.body.id);
+    if (placed.body) openOrders.push(placed.body.id);
     // out of stock (409): look at the shelves again before the next order
-    if (placed.status === 409) this.products = [];
+    if (placed.status === 409) products = [];
   }
 
-  private async cancel(stop: AbortSignal): Promise<void> {
-    if (this.openOrders.length === 0) {
-      const mine = await this.authorized<{ items: Order[] }>('list_orders', 'GET', '/api/orders', stop);
-      this.openOrders = (mine.body?.items ?? []).filter((o) => o.status === 'confirmed').map((o) => o.id);
+  async function cancel(stop: AbortSignal): Promise<void> {
+    if (openOrders.length === 0) {
+      const mine = await authorized<{ items: Order[] }>('list_orders', 'GET', '/api/orders', stop);
+      openOrders = (mine.body?.items ?? []).filter((o) => o.status === 'confirmed').map((o) => o.id);
     }
-    const id = this.openOrders[0];
+    const id = openOrders[0];
     if (id === undefined) return;
-    const cancelled = await this.authorized('cancel_order', 'POST', `/api/orders/${id}/cancel`, stop);
+    const cancelled = await authorized('cancel_order', 'POST', `/api/orders/${id}/cancel`, stop);
     // cancelled now, before (409) or gone (404): either way no longer open
-    if ([200, 404, 409].includes(cancelled.status)) this.openOrders.shift();
+    if ([200, 404, 409].includes(cancelled.status)) openOrders.shift();
   }
 
-  private async logInAgain(stop: AbortSignal): Promise<void> {
-    const previous = this.tokens;
-    this.tokens = undefined;
+  async function logInAgain(stop: AbortSignal): Promise<void> {
+    const previous = tokens;
+    tokens = undefined;
     if (previous) {
-      await this.send('logout', 'POST', '/api/auth/logout', stop, { body: { refreshToken: previous.refreshToken } });
+      await send('logout', 'POST', '/api/auth/logout', stop, { body: { refreshToken: previous.refreshToken } });
     }
-    await this.logIn(stop);
+    await logIn(stop);
   }
 
   /** Registers once, then makes sure of a usable access token; false when that failed this time. */
-  private async signedIn(stop: AbortSignal): Promise<boolean> {
-    if (!this.registered) {
-      const body = { email: this.email, password: this.password, name: 'Simulated shopper' };
-      const answer = await this.send('register', 'POST', '/api/auth/register', stop, { body });
+  async function signedIn(stop: AbortSignal): Promise<boolean> {
+    if (!registered) {
+      const body = { email: email, password: password, name: 'Simulated shopper' };
+      const answer = await send('register', 'POST', '/api/auth/register', stop, { body });
       // 409: registered by an earlier attempt whose answer was lost
       if (answer.status !== 201 && answer.status !== 409) return false;
-      this.registered = true;
+      registered = true;
     }
-    if (this.tokens && performance.now() >= this.tokens.renewAt) {
-      const refreshed = await this.send<TokenPair>('refresh', 'POST', '/api/auth/refresh', stop, {
-        body: { refreshToken: this.tokens.refreshToken },
+    if (tokens && performance.now() >= tokens.renewAt) {
+      const refreshed = await send<TokenPair>('refresh', 'POST', '/api/auth/refresh', stop, {
+        body: { refreshToken: tokens.refreshToken },
       });
-      this.tokens = refreshed.body ? this.keep(refreshed.body) : undefined;
+      tokens = refreshed.body ? keep(refreshed.body) : undefined;
     }
-    if (!this.tokens) await this.logIn(stop);
-    return this.tokens !== undefined;
+    if (!tokens) await logIn(stop);
+    return tokens !== undefined;
   }
 
-  private async logIn(stop: AbortSignal): Promise<void> {
-    const answer = await this.send<TokenPair>('login', 'POST', '/api/auth/login', stop, {
-      body: { email: this.email, password: this.password },
+  async function logIn(stop: AbortSignal): Promise<void> {
+    const answer = await send<TokenPair>('login', 'POST', '/api/auth/login', stop, {
+      body: { email: email, password: password },
     });
-    if (answer.body) this.tokens = this.keep(answer.body);
+    if (answer.body) tokens = keep(answer.body);
   }
 
-  private keep(pair: TokenPair): Tokens {
+  function keep(pair: TokenPair): Tokens {
     // renew at four fifths of the lifetime, well before the gateway would refuse it
     return { ...pair, renewAt: performance.now() + pair.expiresIn * 800 };
   }
 
-  private async authorized<T>(
+  async function authorized<T>(
     kind: Parameters<GatewayApi['call']>[0],
     method: 'GET' | 'POST',
     path: string,
     stop: AbortSignal,
-    options: { body?: unknown; headers?: Record<string, string> } = {},
+    request: { body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<ApiResult<T>> {
-    const answer = await this.send<T>(kind, method, path, stop, { ...options, token: this.tokens?.accessToken });
-    if (answer.status === 401) this.tokens = undefined; // log in again next time
+    const answer = await send<T>(kind, method, path, stop, { ...request, token: tokens?.accessToken });
+    if (answer.status === 401) tokens = undefined; // log in again next time
     return answer;
   }
 
-  private async send<T>(
+  async function send<T>(
     kind: Parameters<GatewayApi['call']>[0],
     method: 'GET' | 'POST',
     path: string,
     stop: AbortSignal,
-    options: Parameters<GatewayApi['call']>[4] = {},
+    request: Parameters<GatewayApi['call']>[4] = {},
   ): Promise<ApiResult<T>> {
-    const answer = await this.options.api.call<T>(kind, method, path, stop, options);
-    if (FAILURES.has(answer.outcome)) this.failed = true;
+    const answer = await options.api.call<T>(kind, method, path, stop, request);
+    if (FAILURES.has(answer.outcome)) failed = true;
     return answer;
   }
 
-  private pick<T>(items: T[]): T | undefined {
-    return items[Math.floor(this.random() * items.length)];
+  function pick<T>(items: T[]): T | undefined {
+    return items[Math.floor(random() * items.length)];
   }
 
-  private random(): number {
-    return (this.options.random ?? Math.random)();
-  }
+  return {
+    async run(stop) {
+      const { pacer, mix, backoff, metrics } = options;
+      while (!stop.aborted) {
+        try {
+          await pacer.next(stop);
+          failed = false;
+          await act(pickAction(mix, random()), stop);
+          if (!failed) {
+            backoff.reset();
+            continue;
+          }
+          const pauseMs = backoff.next();
+          metrics.backoff(pauseMs / 1000);
+          await abortableSleep(pauseMs, stop);
+        } catch (error) {
+          if (stop.aborted) return;
+          throw error;
+        }
+      }
+    },
+  };
 }

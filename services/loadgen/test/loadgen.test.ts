@@ -79,7 +79,7 @@ async function startLoadgen(env: Record<string, string>): Promise<LoadgenProcess
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk;
   });
-  const portOf = () => /"opsPort":(\d+)/.exec(output)?.[1];
+  const portOf = () => /"http":(\d+).*"msg":"loadgen listening"/.exec(output)?.[1];
   await expect.poll(portOf, { timeout: 30_000 }).toBeDefined();
   const opsUrl = `http://127.0.0.1:${portOf()}`;
   return {

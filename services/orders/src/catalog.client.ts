@@ -4,7 +4,7 @@
 import { type ClientUnaryCall, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { catalogV1, healthV1 } from '@platform/contracts';
 import { clientChannelOptions, clientMetricsInterceptor, type Metrics } from '@platform/service-kit';
-import type { OrderLine } from './order.js';
+import type { OrderLine } from './orders.types.js';
 import { ServiceTokenError, type ServiceTokens } from './service-token.js';
 
 /** What a failed catalog call means to orders; `definite` ones certainly changed nothing in the catalog. */

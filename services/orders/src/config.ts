@@ -1,13 +1,11 @@
 // The orders service's environment, validated once at start: the only module that reads process.env.
-import { baseConfigProperties, loadConfigOrExit, publicUrlProperty } from '@platform/service-kit/config';
+import { baseConfigProperties, loadConfigOrExit, portProperty, publicUrlProperty } from '@platform/service-kit/config';
 import Type, { type Static } from 'typebox';
-
-const port = (fallback: number) => Type.Integer({ minimum: 0, maximum: 65_535, default: fallback });
 
 export const configSchema = Type.Object({
   ...baseConfigProperties,
-  GRPC_PORT: port(50052),
-  OPS_PORT: port(9102),
+  GRPC_PORT: portProperty(50052),
+  OPS_PORT: portProperty(9102),
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
   CATALOG_ADDR: Type.String({ minLength: 1, default: '127.0.0.1:50051' }),
   JWKS_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8081/.well-known/jwks.json' }),

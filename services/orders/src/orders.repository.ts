@@ -3,7 +3,7 @@
 // sees one without the other. Every change of state is one conditional UPDATE, so of two processes racing for a
 // row (a placement and the recovery loop, two cancels) exactly one moves it.
 import { inTransaction, type Pool, type PoolClient } from '@platform/service-kit';
-import type { Order, OrderItem, OrderLine, OrderStatus } from './order.js';
+import type { Order, OrderItem, OrderLine, OrderStatus } from './orders.types.js';
 
 /** A row as stored, unsettled ones included. */
 export interface StoredOrder {
@@ -68,186 +68,200 @@ const ORDERS_WITH_ITEMS = `SELECT o.id, o.user_id, o.status, o.currency, o.total
     FROM orders.order_items i WHERE i.order_id = o.id), '[]'::json) AS items
   FROM orders.orders o`;
 
-export class OrdersRepository {
-  constructor(private readonly pool: Pool) {}
-
+export interface OrdersRepository {
   /**
    * Inserts a pending order with its lines, unless the user already has an order with this idempotency key: the
    * unique (user_id, idempotency_key) constraint makes concurrent claims of one key yield exactly one row.
    * `existing` is undefined when that row vanished between the conflict and the read (its placement was undone).
    */
-  async claim(order: PendingOrder): Promise<ClaimResult> {
-    return inTransaction(this.pool, async (client) => {
-      // on a conflict this waits for the other claim's transaction, then the next statement sees its row
-      const { rowCount } = await client.query(
-        `INSERT INTO orders.orders (id, user_id, status, idempotency_key, request_fingerprint, lease_expires_at)
-         VALUES ($1, $2, 'pending', $3, $4, now() + $5 * interval '1 millisecond')
-         ON CONFLICT (user_id, idempotency_key) DO NOTHING`,
-        [order.id, order.userId, order.idempotencyKey ?? null, order.fingerprint, order.leaseMs],
-      );
-      if (rowCount === 0) {
-        const { rows } = await client.query<OrderRow>(
-          `SELECT ${ORDER_COLUMNS} FROM orders.orders WHERE user_id = $1 AND idempotency_key = $2`,
-          [order.userId, order.idempotencyKey],
-        );
-        const [existing] = await this.withItems(client, rows);
-        return { claimed: false, existing };
-      }
-      await client.query(
-        `INSERT INTO orders.order_items (order_id, position, product_id, quantity)
-         SELECT $1, line.position, line.product_id, line.quantity
-         FROM unnest($2::text[], $3::integer[]) WITH ORDINALITY AS line (product_id, quantity, position)`,
-        [order.id, order.lines.map((line) => line.productId), order.lines.map((line) => line.quantity)],
-      );
-      return { claimed: true };
-    });
-  }
-
+  claim(order: PendingOrder): Promise<ClaimResult>;
   /**
    * pending -> confirmed with the catalog's prices, only while the placement's lease holds: once it has run out the
    * recovery loop may be releasing the stock, so the order must not stand. Undefined when it no longer can.
    */
-  async confirm(orderId: string, items: readonly OrderItem[], currency: string): Promise<Order | undefined> {
-    const totalCents = items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
-    return inTransaction(this.pool, async (client) => {
-      const { rows } = await client.query<OrderRow>(
-        `UPDATE orders.orders
-         SET status = 'confirmed', currency = $2, total_cents = $3, lease_expires_at = NULL, updated_at = now()
-         WHERE id = $1 AND status = 'pending' AND lease_expires_at > now()
-         RETURNING ${ORDER_COLUMNS}`,
-        [orderId, currency, totalCents],
-      );
-      if (rows.length === 0) return undefined;
-      await client.query(
-        `UPDATE orders.order_items AS item SET unit_price_cents = priced.unit_price_cents
-         FROM unnest($2::text[], $3::bigint[]) AS priced (product_id, unit_price_cents)
-         WHERE item.order_id = $1 AND item.product_id = priced.product_id`,
-        [orderId, items.map((item) => item.productId), items.map((item) => item.unitPriceCents)],
-      );
-      const [order] = await this.withItems(client, rows);
-      return order && toOrder(order);
-    });
-  }
-
+  confirm(orderId: string, items: readonly OrderItem[], currency: string): Promise<Order | undefined>;
   /** Undoes a claim the catalog refused (nothing was reserved); only a still-pending order can go. */
-  async deletePending(orderId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(`DELETE FROM orders.orders WHERE id = $1 AND status = 'pending'`, [
-      orderId,
-    ]);
-    return (rowCount ?? 0) > 0;
-  }
-
+  deletePending(orderId: string): Promise<boolean>;
   /**
    * pending -> releasing: this process now undoes the placement (releases its stock, then deletes the row) and owns
    * it for `leaseMs`. `onlyIfStale` takes a row only once its owner's lease ran out (a retry with the same key
    * finding a dead placement); without it, the placement undoes its own row. A releasing row whose undoer died is
    * taken over either way. False when the row is confirmed, gone, or being undone by a live process.
    */
-  async beginRelease(orderId: string, { leaseMs, onlyIfStale }: { leaseMs: number; onlyIfStale: boolean }) {
-    const { rowCount } = await this.pool.query(
-      `UPDATE orders.orders
-       SET status = 'releasing', lease_expires_at = now() + $2 * interval '1 millisecond', updated_at = now()
-       WHERE id = $1
-         AND ((status = 'pending' AND (NOT $3 OR lease_expires_at <= now()))
-           OR (status = 'releasing' AND lease_expires_at <= now()))`,
-      [orderId, leaseMs, onlyIfStale],
-    );
-    return rowCount === 1;
-  }
-
+  beginRelease(orderId: string, options: { leaseMs: number; onlyIfStale: boolean }): Promise<boolean>;
   /** releasing -> gone, once the catalog has the stock back. */
-  async finishRelease(orderId: string): Promise<void> {
-    await this.pool.query(`DELETE FROM orders.orders WHERE id = $1 AND status = 'releasing'`, [orderId]);
-  }
-
+  finishRelease(orderId: string): Promise<void>;
   /** An unsettled row whose stock release failed: the recovery loop retries it on its next round. */
-  async releaseFailed(orderId: string): Promise<void> {
-    await this.pool.query(
-      `UPDATE orders.orders SET lease_expires_at = now(), updated_at = now()
-       WHERE id = $1 AND status IN ('releasing', 'cancelling')`,
-      [orderId],
-    );
-  }
-
+  releaseFailed(orderId: string): Promise<void>;
   /**
    * Takes over up to `limit` unsettled rows whose lease ran out, oldest first, for `leaseMs`: a placement that
    * died (pending) becomes releasing, a release or cancel whose process died is taken as it is. SKIP LOCKED and the
    * new lease let several replicas recover side by side, each row by one of them.
    */
-  async takeStale(limit: number, leaseMs: number): Promise<StaleOrder[]> {
-    const { rows } = await this.pool.query<StaleOrder>(
-      `UPDATE orders.orders AS o
-       SET status = CASE WHEN o.status = 'pending' THEN 'releasing' ELSE o.status END,
-           lease_expires_at = now() + $2 * interval '1 millisecond', updated_at = now()
-       FROM (SELECT id FROM orders.orders
-             WHERE status IN ('pending', 'releasing', 'cancelling') AND lease_expires_at <= now()
-             ORDER BY lease_expires_at LIMIT $1 FOR UPDATE SKIP LOCKED) AS stale
-       WHERE o.id = stale.id
-       RETURNING o.id, o.status`,
-      [limit, leaseMs],
-    );
-    return rows;
-  }
-
+  takeStale(limit: number, leaseMs: number): Promise<StaleOrder[]>;
   /** One order of the user, as stored; rows of unfinished placements are not orders yet to anyone outside. */
-  async findForUser(userId: string, orderId: string): Promise<StoredOrder | undefined> {
-    const { rows } = await this.pool.query<OrderRow & { items: ItemRow[] }>(
-      `${ORDERS_WITH_ITEMS} WHERE o.id = $1 AND o.user_id = $2 AND o.status IN ${PLACED}`,
-      [orderId, userId],
-    );
-    const [order] = stored(
-      rows,
-      rows.flatMap((row) => row.items),
-    );
-    return order;
-  }
-
-  async listForUser(userId: string): Promise<Order[]> {
-    const { rows } = await this.pool.query<OrderRow & { items: ItemRow[] }>(
-      `${ORDERS_WITH_ITEMS} WHERE o.user_id = $1 AND o.status IN ${PLACED} ORDER BY o.created_at DESC, o.id DESC`,
-      [userId],
-    );
-    return stored(
-      rows,
-      rows.flatMap((row) => row.items),
-    ).map(toOrder);
-  }
-
+  findForUser(userId: string, orderId: string): Promise<StoredOrder | undefined>;
+  listForUser(userId: string): Promise<Order[]>;
   /** confirmed -> cancelling, owned for `leaseMs`; false when the order is not (or no longer) confirmed. */
-  async beginCancel(userId: string, orderId: string, leaseMs: number): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE orders.orders
-       SET status = 'cancelling', lease_expires_at = now() + $3 * interval '1 millisecond', updated_at = now()
-       WHERE id = $1 AND user_id = $2 AND status = 'confirmed'`,
-      [orderId, userId, leaseMs],
-    );
-    return rowCount === 1;
-  }
-
+  beginCancel(userId: string, orderId: string, leaseMs: number): Promise<boolean>;
   /** cancelling -> cancelled, once the catalog has the stock back; undefined when another call finished it. */
-  async finishCancel(orderId: string): Promise<Order | undefined> {
-    return inTransaction(this.pool, async (client) => {
-      const { rows } = await client.query<OrderRow>(
-        `UPDATE orders.orders SET status = 'cancelled', lease_expires_at = NULL, updated_at = now()
-         WHERE id = $1 AND status = 'cancelling'
-         RETURNING ${ORDER_COLUMNS}`,
+  finishCancel(orderId: string): Promise<Order | undefined>;
+}
+
+export function createOrdersRepository(pool: Pool): OrdersRepository {
+  return {
+    async claim(order: PendingOrder) {
+      return inTransaction(pool, async (client) => {
+        // on a conflict this waits for the other claim's transaction, then the next statement sees its row
+        const { rowCount } = await client.query(
+          `INSERT INTO orders.orders (id, user_id, status, idempotency_key, request_fingerprint, lease_expires_at)
+           VALUES ($1, $2, 'pending', $3, $4, now() + $5 * interval '1 millisecond')
+           ON CONFLICT (user_id, idempotency_key) DO NOTHING`,
+          [order.id, order.userId, order.idempotencyKey ?? null, order.fingerprint, order.leaseMs],
+        );
+        if (rowCount === 0) {
+          const { rows } = await client.query<OrderRow>(
+            `SELECT ${ORDER_COLUMNS} FROM orders.orders WHERE user_id = $1 AND idempotency_key = $2`,
+            [order.userId, order.idempotencyKey],
+          );
+          const [existing] = await withItems(client, rows);
+          return { claimed: false, existing };
+        }
+        await client.query(
+          `INSERT INTO orders.order_items (order_id, position, product_id, quantity)
+           SELECT $1, line.position, line.product_id, line.quantity
+           FROM unnest($2::text[], $3::integer[]) WITH ORDINALITY AS line (product_id, quantity, position)`,
+          [order.id, order.lines.map((line) => line.productId), order.lines.map((line) => line.quantity)],
+        );
+        return { claimed: true };
+      });
+    },
+
+    async confirm(orderId: string, items: readonly OrderItem[], currency: string) {
+      const totalCents = items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
+      return inTransaction(pool, async (client) => {
+        const { rows } = await client.query<OrderRow>(
+          `UPDATE orders.orders
+           SET status = 'confirmed', currency = $2, total_cents = $3, lease_expires_at = NULL, updated_at = now()
+           WHERE id = $1 AND status = 'pending' AND lease_expires_at > now()
+           RETURNING ${ORDER_COLUMNS}`,
+          [orderId, currency, totalCents],
+        );
+        if (rows.length === 0) return undefined;
+        await client.query(
+          `UPDATE orders.order_items AS item SET unit_price_cents = priced.unit_price_cents
+           FROM unnest($2::text[], $3::bigint[]) AS priced (product_id, unit_price_cents)
+           WHERE item.order_id = $1 AND item.product_id = priced.product_id`,
+          [orderId, items.map((item) => item.productId), items.map((item) => item.unitPriceCents)],
+        );
+        const [order] = await withItems(client, rows);
+        return order && toOrder(order);
+      });
+    },
+
+    async deletePending(orderId: string) {
+      const { rowCount } = await pool.query(`DELETE FROM orders.orders WHERE id = $1 AND status = 'pending'`, [
+        orderId,
+      ]);
+      return (rowCount ?? 0) > 0;
+    },
+
+    async beginRelease(orderId: string, { leaseMs, onlyIfStale }: { leaseMs: number; onlyIfStale: boolean }) {
+      const { rowCount } = await pool.query(
+        `UPDATE orders.orders
+         SET status = 'releasing', lease_expires_at = now() + $2 * interval '1 millisecond', updated_at = now()
+         WHERE id = $1
+           AND ((status = 'pending' AND (NOT $3 OR lease_expires_at <= now()))
+             OR (status = 'releasing' AND lease_expires_at <= now()))`,
+        [orderId, leaseMs, onlyIfStale],
+      );
+      return rowCount === 1;
+    },
+
+    async finishRelease(orderId: string) {
+      await pool.query(`DELETE FROM orders.orders WHERE id = $1 AND status = 'releasing'`, [orderId]);
+    },
+
+    async releaseFailed(orderId: string) {
+      await pool.query(
+        `UPDATE orders.orders SET lease_expires_at = now(), updated_at = now()
+         WHERE id = $1 AND status IN ('releasing', 'cancelling')`,
         [orderId],
       );
-      const [order] = await this.withItems(client, rows);
-      return order && toOrder(order);
-    });
-  }
+    },
 
-  /** Reads the items of the rows on the same client, so an order and its items come from one transaction. */
-  private async withItems(db: PoolClient, rows: OrderRow[]): Promise<StoredOrder[]> {
-    if (rows.length === 0) return [];
-    const { rows: items } = await db.query<ItemRow>(
-      `SELECT order_id, product_id, quantity, unit_price_cents FROM orders.order_items
-       WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, position`,
-      [rows.map((row) => row.id)],
-    );
-    return stored(rows, items);
-  }
+    async takeStale(limit: number, leaseMs: number) {
+      const { rows } = await pool.query<StaleOrder>(
+        `UPDATE orders.orders AS o
+         SET status = CASE WHEN o.status = 'pending' THEN 'releasing' ELSE o.status END,
+             lease_expires_at = now() + $2 * interval '1 millisecond', updated_at = now()
+         FROM (SELECT id FROM orders.orders
+               WHERE status IN ('pending', 'releasing', 'cancelling') AND lease_expires_at <= now()
+               ORDER BY lease_expires_at LIMIT $1 FOR UPDATE SKIP LOCKED) AS stale
+         WHERE o.id = stale.id
+         RETURNING o.id, o.status`,
+        [limit, leaseMs],
+      );
+      return rows;
+    },
+
+    async findForUser(userId: string, orderId: string) {
+      const { rows } = await pool.query<OrderRow & { items: ItemRow[] }>(
+        `${ORDERS_WITH_ITEMS} WHERE o.id = $1 AND o.user_id = $2 AND o.status IN ${PLACED}`,
+        [orderId, userId],
+      );
+      const [order] = stored(
+        rows,
+        rows.flatMap((row) => row.items),
+      );
+      return order;
+    },
+
+    async listForUser(userId: string) {
+      const { rows } = await pool.query<OrderRow & { items: ItemRow[] }>(
+        `${ORDERS_WITH_ITEMS} WHERE o.user_id = $1 AND o.status IN ${PLACED} ORDER BY o.created_at DESC, o.id DESC`,
+        [userId],
+      );
+      return stored(
+        rows,
+        rows.flatMap((row) => row.items),
+      ).map(toOrder);
+    },
+
+    async beginCancel(userId: string, orderId: string, leaseMs: number) {
+      const { rowCount } = await pool.query(
+        `UPDATE orders.orders
+         SET status = 'cancelling', lease_expires_at = now() + $3 * interval '1 millisecond', updated_at = now()
+         WHERE id = $1 AND user_id = $2 AND status = 'confirmed'`,
+        [orderId, userId, leaseMs],
+      );
+      return rowCount === 1;
+    },
+
+    async finishCancel(orderId: string) {
+      return inTransaction(pool, async (client) => {
+        const { rows } = await client.query<OrderRow>(
+          `UPDATE orders.orders SET status = 'cancelled', lease_expires_at = NULL, updated_at = now()
+           WHERE id = $1 AND status = 'cancelling'
+           RETURNING ${ORDER_COLUMNS}`,
+          [orderId],
+        );
+        const [order] = await withItems(client, rows);
+        return order && toOrder(order);
+      });
+    },
+  };
+}
+
+/** Reads the items of the rows on the same client, so an order and its items come from one transaction. */
+async function withItems(db: PoolClient, rows: OrderRow[]): Promise<StoredOrder[]> {
+  if (rows.length === 0) return [];
+  const { rows: items } = await db.query<ItemRow>(
+    `SELECT order_id, product_id, quantity, unit_price_cents FROM orders.order_items
+     WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, position`,
+    [rows.map((row) => row.id)],
+  );
+  return stored(rows, items);
 }
 
 /** Rows and their items (in item order) as stored orders. */

@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@platform/service-kit';
 import { CatalogError, type ReservedLine, type StockCatalog } from './catalog.client.js';
-import type { Caller, Order, OrderItem, OrderLine } from './order.js';
 import {
   CatalogRejectedCallerError,
   CatalogUnavailableError,
@@ -18,6 +17,7 @@ import {
   PlacementExpiredError,
 } from './orders.errors.js';
 import { type OrdersRepository, toOrder } from './orders.repository.js';
+import type { Caller, Order, OrderItem, OrderLine } from './orders.types.js';
 import { type PlaceOrderInput, parsePlaceOrderRequest } from './place-order-request.js';
 
 export interface OrdersServiceOptions {
@@ -40,197 +40,202 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Unsettled rows taken over per round of recovery. */
 const RECOVERY_BATCH = 50;
 
-export class OrdersService {
-  private readonly repository: OrdersRepository;
-  private readonly catalog: StockCatalog;
-  private readonly logger: Logger;
-  /** Compensations still running after their call was answered; drain() waits for them. */
-  private readonly compensations = new Set<Promise<void>>();
-
-  constructor(private readonly options: OrdersServiceOptions) {
-    ({ repository: this.repository, catalog: this.catalog, logger: this.logger } = options);
-  }
-
-  async placeOrder(caller: Caller, input: PlaceOrderInput): Promise<Order> {
-    const request = parsePlaceOrderRequest(input);
-    const waitUntil = Date.now() + this.options.pendingWaitMs;
-    let pollMs = this.options.pollIntervalMs ?? 20;
-    for (let attempt = 0; ; attempt++) {
-      if (attempt > 0 && Date.now() >= waitUntil) throw new OrderInProgressError();
-      // the order id is also the catalog reservation id, so a reservation always names the order it is for
-      const orderId = randomUUID();
-      const claim = await this.repository.claim({
-        id: orderId,
-        userId: caller.userId,
-        idempotencyKey: request.idempotencyKey,
-        fingerprint: request.fingerprint,
-        lines: request.lines,
-        leaseMs: this.options.leaseMs,
-      });
-      if (claim.claimed) return this.reserveAndConfirm(orderId, request.lines);
-
-      const { existing } = claim;
-      if (!existing) continue; // the earlier placement was undone between our insert and our read: claim again
-      if (existing.fingerprint !== request.fingerprint) throw new IdempotencyKeyReusedError();
-      if (existing.status !== 'pending' && existing.status !== 'releasing') return toOrder(existing);
-      if (existing.leaseExpired) {
-        // the earlier placement died or hung: undo it here and now rather than leave the retry waiting
-        this.logger.warn({ orderId: existing.id }, 'taking over a placement that did not finish');
-        await this.undoPlacement(existing.id, { onlyIfStale: true });
-        continue;
-      }
-      // backing off keeps a crowd of retries from slowing down the one placement they all wait for
-      await sleep(pollMs);
-      pollMs = Math.min(pollMs * 2, 200);
-    }
-  }
-
-  async listOrders(caller: Caller): Promise<Order[]> {
-    return this.repository.listForUser(caller.userId);
-  }
-
-  async getOrder(caller: Caller, id: string): Promise<Order> {
-    // a malformed id is simply not an order of the caller: same answer as for someone else's order
-    const order = UUID.test(id) ? await this.repository.findForUser(caller.userId, id) : undefined;
-    if (!order) throw new OrderNotFoundError();
-    return toOrder(order);
-  }
-
+export interface OrdersService {
+  placeOrder(caller: Caller, input: PlaceOrderInput): Promise<Order>;
+  listOrders(caller: Caller): Promise<Order[]>;
+  getOrder(caller: Caller, id: string): Promise<Order>;
   /**
    * confirmed -> cancelling -> (stock released) -> cancelled. The decision is stored first, so a cancel that fails
    * half-way is finished by a repeat or by the recovery loop, never forgotten with its stock still taken.
    */
-  async cancelOrder(caller: Caller, id: string): Promise<Order> {
-    const order = UUID.test(id) ? await this.repository.findForUser(caller.userId, id) : undefined;
-    if (!order) throw new OrderNotFoundError();
-    if (order.status === 'cancelled') throw new OrderAlreadyCancelledError();
-    // a concurrent cancel may begin it first; finishing it again is harmless (releasing is idempotent)
-    if (order.status === 'confirmed') await this.repository.beginCancel(caller.userId, id, this.options.leaseMs);
-    await this.releaseOrRetryLater(id);
-    const cancelled = await this.repository.finishCancel(id);
-    if (!cancelled) throw new OrderAlreadyCancelledError(); // a concurrent cancel got there first
-    return cancelled;
-  }
-
+  cancelOrder(caller: Caller, id: string): Promise<Order>;
   /**
    * Settles rows nobody owns any more (their lease ran out): gives back the stock of placements that never
    * finished and deletes them, finishes cancels. Returns how many it settled. Safe with replicas.
    */
-  async recover(): Promise<number> {
-    let settled = 0;
-    for (;;) {
-      const stale = await this.repository.takeStale(RECOVERY_BATCH, this.options.leaseMs);
-      let failed = 0;
-      for (const order of stale) {
-        try {
-          await this.releaseOrRetryLater(order.id);
-          if (order.status === 'releasing') await this.repository.finishRelease(order.id);
-          else await this.repository.finishCancel(order.id);
-          settled++;
-          this.logger.info({ orderId: order.id, was: order.status }, 'recovered an unfinished order');
-        } catch (error) {
-          failed++;
-          this.logger.warn({ err: error, orderId: order.id }, 'could not recover an unfinished order yet');
-        }
-      }
-      // a failed release is due again at once: leave it to the next round rather than retry it in a tight loop
-      if (stale.length < RECOVERY_BATCH || failed > 0) return settled;
-    }
-  }
-
+  recover(): Promise<number>;
   /** Waits for compensations still running in the background (at shutdown, before the catalog client closes). */
-  async drain(): Promise<void> {
-    await Promise.allSettled([...this.compensations]);
-  }
+  drain(): Promise<void>;
+}
+
+export function createOrdersService(options: OrdersServiceOptions): OrdersService {
+  const { repository, catalog, logger } = options;
+  /** Compensations still running after their call was answered; drain() waits for them. */
+  const compensations = new Set<Promise<void>>();
 
   /**
    * pending: hold the stock in the catalog, confirm the hold, then store the order as confirmed, which needs this
    * placement's lease to hold still. Until that last step the order does not stand, and any failure gives the stock
    * back: at once, in the background, or through the recovery loop (which owns the row once the lease ran out).
    */
-  private async reserveAndConfirm(orderId: string, lines: OrderLine[]): Promise<Order> {
+  async function reserveAndConfirm(orderId: string, lines: OrderLine[]): Promise<Order> {
     let reserved: ReservedLine[];
     try {
-      reserved = await this.catalog.reserveStock(orderId, lines);
+      reserved = await catalog.reserveStock(orderId, lines);
     } catch (error) {
       // the catalog refused: nothing is held, so the claim simply goes and a retry starts afresh
-      if (error instanceof CatalogError && error.definite) await this.repository.deletePending(orderId);
+      if (error instanceof CatalogError && error.definite) await repository.deletePending(orderId);
       // the hold may or may not have been made: undo it, without keeping the caller waiting
-      else this.undoInBackground(orderId);
-      throw toDomainError(error);
+      else undoInBackground(orderId);
+      throw toDomainError(error, logger);
     }
 
     const priced = priceOf(orderId, lines, reserved);
     if (priced instanceof Error) {
       // undone before answering, so the refusal leaves nothing held; what fails here, recovery finishes
-      await this.undoPlacement(orderId, { onlyIfStale: false }).catch((error: unknown) => {
-        this.logger.error({ err: error, orderId }, 'could not undo a refused placement; the recovery loop will');
+      await undoPlacement(orderId, { onlyIfStale: false }).catch((error: unknown) => {
+        logger.error({ err: error, orderId }, 'could not undo a refused placement; the recovery loop will');
       });
       throw priced;
     }
 
     try {
-      await this.catalog.confirmStock(orderId);
+      await catalog.confirmStock(orderId);
     } catch (error) {
       // the hold expired (its stock is back), or the confirmation may or may not have happened: the order cannot
       // stand either way, and releasing gives back a hold or a confirmed reservation alike
-      this.undoInBackground(orderId);
-      throw toDomainError(error);
+      undoInBackground(orderId);
+      throw toDomainError(error, logger);
     }
 
     let order: Order | undefined;
     try {
-      order = await this.repository.confirm(orderId, priced.items, priced.currency);
+      order = await repository.confirm(orderId, priced.items, priced.currency);
     } catch (error) {
       // the order may or may not be stored; undoing touches only a row that is still pending
-      this.undoInBackground(orderId);
+      undoInBackground(orderId);
       throw error;
     }
     if (!order) {
       // the lease ran out first: the recovery loop may own the row and be releasing the stock, or this undo does
-      this.undoInBackground(orderId);
+      undoInBackground(orderId);
       throw new PlacementExpiredError();
     }
     return order;
   }
 
   /** Undoes a placement: releases its hold in the catalog and deletes its row; what fails here, recovery retries. */
-  private async undoPlacement(orderId: string, { onlyIfStale }: { onlyIfStale: boolean }): Promise<void> {
-    if (!(await this.repository.beginRelease(orderId, { leaseMs: this.options.leaseMs, onlyIfStale }))) return;
-    await this.releaseOrRetryLater(orderId);
-    await this.repository.finishRelease(orderId);
+  async function undoPlacement(orderId: string, { onlyIfStale }: { onlyIfStale: boolean }): Promise<void> {
+    if (!(await repository.beginRelease(orderId, { leaseMs: options.leaseMs, onlyIfStale }))) return;
+    await releaseOrRetryLater(orderId);
+    await repository.finishRelease(orderId);
   }
 
-  private undoInBackground(orderId: string): void {
-    this.inBackground(orderId, 'could not undo a failed placement; the recovery loop will', () =>
-      this.undoPlacement(orderId, { onlyIfStale: false }),
+  function undoInBackground(orderId: string): void {
+    inBackground(orderId, 'could not undo a failed placement; the recovery loop will', () =>
+      undoPlacement(orderId, { onlyIfStale: false }),
     );
   }
 
   /** Releases the order's stock; when that fails, leaves the row for the recovery loop's next round and rethrows. */
-  private async releaseOrRetryLater(orderId: string): Promise<void> {
+  async function releaseOrRetryLater(orderId: string): Promise<void> {
     try {
-      await this.catalogCall(() => this.catalog.releaseStock(orderId));
+      await catalogCall(() => catalog.releaseStock(orderId));
     } catch (error) {
-      await this.repository.releaseFailed(orderId).catch(() => {});
+      await repository.releaseFailed(orderId).catch(() => {});
       throw error;
     }
   }
 
-  private inBackground(orderId: string, failure: string, task: () => Promise<void>): void {
+  function inBackground(orderId: string, failure: string, task: () => Promise<void>): void {
     const running = task()
-      .catch((error: unknown) => this.logger.error({ err: error, orderId }, failure))
-      .finally(() => this.compensations.delete(running));
-    this.compensations.add(running);
+      .catch((error: unknown) => logger.error({ err: error, orderId }, failure))
+      .finally(() => compensations.delete(running));
+    compensations.add(running);
   }
 
-  private async catalogCall<T>(call: () => Promise<T>): Promise<T> {
+  async function catalogCall<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
-      throw toDomainError(error);
+      throw toDomainError(error, logger);
     }
   }
+
+  return {
+    async placeOrder(caller: Caller, input: PlaceOrderInput) {
+      const request = parsePlaceOrderRequest(input);
+      const waitUntil = Date.now() + options.pendingWaitMs;
+      let pollMs = options.pollIntervalMs ?? 20;
+      for (let attempt = 0; ; attempt++) {
+        if (attempt > 0 && Date.now() >= waitUntil) throw new OrderInProgressError();
+        // the order id is also the catalog reservation id, so a reservation always names the order it is for
+        const orderId = randomUUID();
+        const claim = await repository.claim({
+          id: orderId,
+          userId: caller.userId,
+          idempotencyKey: request.idempotencyKey,
+          fingerprint: request.fingerprint,
+          lines: request.lines,
+          leaseMs: options.leaseMs,
+        });
+        if (claim.claimed) return reserveAndConfirm(orderId, request.lines);
+
+        const { existing } = claim;
+        if (!existing) continue; // the earlier placement was undone between our insert and our read: claim again
+        if (existing.fingerprint !== request.fingerprint) throw new IdempotencyKeyReusedError();
+        if (existing.status !== 'pending' && existing.status !== 'releasing') return toOrder(existing);
+        if (existing.leaseExpired) {
+          // the earlier placement died or hung: undo it here and now rather than leave the retry waiting
+          logger.warn({ orderId: existing.id }, 'taking over a placement that did not finish');
+          await undoPlacement(existing.id, { onlyIfStale: true });
+          continue;
+        }
+        // backing off keeps a crowd of retries from slowing down the one placement they all wait for
+        await sleep(pollMs);
+        pollMs = Math.min(pollMs * 2, 200);
+      }
+    },
+
+    async listOrders(caller: Caller) {
+      return repository.listForUser(caller.userId);
+    },
+
+    async getOrder(caller: Caller, id: string) {
+      // a malformed id is simply not an order of the caller: same answer as for someone else's order
+      const order = UUID.test(id) ? await repository.findForUser(caller.userId, id) : undefined;
+      if (!order) throw new OrderNotFoundError();
+      return toOrder(order);
+    },
+
+    async cancelOrder(caller: Caller, id: string) {
+      const order = UUID.test(id) ? await repository.findForUser(caller.userId, id) : undefined;
+      if (!order) throw new OrderNotFoundError();
+      if (order.status === 'cancelled') throw new OrderAlreadyCancelledError();
+      // a concurrent cancel may begin it first; finishing it again is harmless (releasing is idempotent)
+      if (order.status === 'confirmed') await repository.beginCancel(caller.userId, id, options.leaseMs);
+      await releaseOrRetryLater(id);
+      const cancelled = await repository.finishCancel(id);
+      if (!cancelled) throw new OrderAlreadyCancelledError(); // a concurrent cancel got there first
+      return cancelled;
+    },
+
+    async recover() {
+      let settled = 0;
+      for (;;) {
+        const stale = await repository.takeStale(RECOVERY_BATCH, options.leaseMs);
+        let failed = 0;
+        for (const order of stale) {
+          try {
+            await releaseOrRetryLater(order.id);
+            if (order.status === 'releasing') await repository.finishRelease(order.id);
+            else await repository.finishCancel(order.id);
+            settled++;
+            logger.info({ orderId: order.id, was: order.status }, 'recovered an unfinished order');
+          } catch (error) {
+            failed++;
+            logger.warn({ err: error, orderId: order.id }, 'could not recover an unfinished order yet');
+          }
+        }
+        // a failed release is due again at once: leave it to the next round rather than retry it in a tight loop
+        if (stale.length < RECOVERY_BATCH || failed > 0) return settled;
+      }
+    },
+
+    async drain() {
+      await Promise.allSettled([...compensations]);
+    },
+  };
 }
 
 /** The order's items priced by the catalog's answer, or the reason they cannot be. */
@@ -259,7 +264,7 @@ function priceOf(
 }
 
 /** What a catalog failure means for the caller of orders. */
-function toDomainError(error: unknown): unknown {
+function toDomainError(error: unknown, logger: Logger): unknown {
   if (!(error instanceof CatalogError)) return error;
   switch (error.failure) {
     case 'unknown-product':
@@ -269,6 +274,8 @@ function toDomainError(error: unknown): unknown {
     case 'invalid-request':
       return new InvalidOrderError('The catalog rejected the items of this order');
     case 'unauthenticated':
+      // orders' own credentials were refused: a deployment fault (STOCK_CLIENTS, OAUTH_CLIENTS, keys), not the user's
+      logger.error({ err: error }, 'the catalog refused the orders service token');
       return new CatalogRejectedCallerError();
     case 'hold-lost':
       return new PlacementExpiredError();

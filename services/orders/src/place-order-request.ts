@@ -1,8 +1,8 @@
 // What PlaceOrder accepts: validates the asked-for items, merges a product listed twice, and fingerprints the
 // result so a retry with the same idempotency key can be told from a different order reusing it.
 import { createHash } from 'node:crypto';
-import type { OrderLine } from './order.js';
 import { InvalidOrderError } from './orders.errors.js';
+import type { OrderLine } from './orders.types.js';
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 /** int32 on the wire, to catalog too: a merged quantity must still fit. */

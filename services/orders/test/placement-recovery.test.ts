@@ -8,7 +8,7 @@ import { ordersV1 } from '@platform/contracts';
 import { createPool, type Pool } from '@platform/service-kit';
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from '@platform/test-databases';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OrdersRepository } from '../src/orders.repository.js';
+import { createOrdersRepository, type OrdersRepository } from '../src/orders.repository.js';
 import { type InMemoryCatalog, startInMemoryCatalog } from './in-memory-catalog.js';
 import { type RunningOrders, rpc, startOrders } from './start-orders.js';
 import { startTokenEndpoint, type TokenEndpoint } from './token-endpoint.js';
@@ -28,7 +28,7 @@ describe.each(testDatabaseKinds())('unfinished placements and cancels on %s Post
     [catalog, tokenEndpoint] = await Promise.all([startInMemoryCatalog(issuer), startTokenEndpoint(issuer)]);
     orders = await startOrders({ databaseUrl: database.url, catalogAddress: catalog.address, issuer, tokenEndpoint });
     pool = createPool({ connectionString: database.url, applicationName: 'orders-test' });
-    repository = new OrdersRepository(pool);
+    repository = createOrdersRepository(pool);
   });
   afterAll(async () => {
     for (const other of started) await other.close();

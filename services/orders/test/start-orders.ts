@@ -3,11 +3,11 @@ import { type CallOptions, credentials, Metadata, type ServiceError } from '@grp
 import type { TestIssuer } from '@platform/auth-kit/testing';
 import { ordersV1 } from '@platform/contracts';
 import { createLogger } from '@platform/service-kit';
-import { type App, type AppConfig, buildApp } from '../src/app.js';
+import { type AppConfig, buildApp, type OrdersApp } from '../src/app.js';
 import type { TokenEndpoint } from './token-endpoint.js';
 
 export interface RunningOrders {
-  app: App;
+  app: OrdersApp;
   client: ordersV1.OrdersServiceClient;
   grpcAddress: string;
   opsUrl: string;
@@ -40,7 +40,7 @@ export async function startOrders(
     OAUTH_CLIENT_ID: tokenEndpoint.clientId,
     OAUTH_CLIENT_SECRET: tokenEndpoint.clientSecret,
     PLACEMENT_LEASE_MS: 10_000,
-    // the tests that need recovery run it themselves (app.recovery) or shorten this
+    // the tests that need recovery run it themselves (app.service.recover()) or shorten this
     RECOVERY_INTERVAL_MS: 600_000,
     SHUTDOWN_TIMEOUT_MS: 2_000,
     ...overrides,
@@ -48,14 +48,14 @@ export async function startOrders(
   const app = await buildApp(config, {
     logger: createLogger({ service: 'orders', level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
-  const { grpcPort, opsPort } = await app.listen();
-  const grpcAddress = `127.0.0.1:${grpcPort}`;
+  const ports = await app.listen();
+  const grpcAddress = `127.0.0.1:${ports.grpc}`;
   const client = new ordersV1.OrdersServiceClient(grpcAddress, credentials.createInsecure());
   return {
     app,
     client,
     grpcAddress,
-    opsUrl: `http://127.0.0.1:${opsPort}`,
+    opsUrl: `http://127.0.0.1:${ports.http}`,
     async close() {
       client.close();
       await app.close();

@@ -1,5 +1,6 @@
 // Builds the storefront from its config: its session storage (migrated), the gateway client, and the pages with
-// their security (headers, sessions, CSRF) on service-kit's HTTP server. Nothing listens until main.ts says so.
+// their security (headers, sessions, CSRF) on service-kit's HTTP server, as service-kit's ServiceApp. Importing it
+// starts nothing.
 import { fileURLToPath } from 'node:url';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
@@ -7,14 +8,14 @@ import fastifyStatic from '@fastify/static';
 import {
   createHttpServer,
   createMetrics,
-  createPool,
-  type HttpServer,
+  createMigratedPool,
+  createReadiness,
+  createServiceApp,
   type Logger,
   type Metrics,
-  migrate,
   type Pool,
   pingDatabase,
-  Readiness,
+  type ServiceApp,
 } from '@platform/service-kit';
 import { accountRoutes } from './account.routes.js';
 import type { Config } from './config.js';
@@ -26,16 +27,19 @@ import { handlePageErrors, notFoundPage } from './page-errors.js';
 import { pages } from './pages.plugin.js';
 import { productsRoutes } from './products.routes.js';
 import { securityHeaders } from './security-headers.js';
-import { SessionStore } from './session-store.js';
+import { createSessionStore } from './session-store.js';
 import { sessions } from './sessions.plugin.js';
-import { SessionsRepository } from './sessions.repository.js';
-import { SignedInCalls } from './signed-in-calls.js';
+import { createSessionsRepository } from './sessions.repository.js';
+import { createSignedInCalls } from './signed-in-calls.js';
 
 export const SERVICE_NAME = 'storefront';
 export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
 
 export type AppConfig = Pick<
   Config,
+  | 'HOST'
+  | 'PORT'
+  | 'SHUTDOWN_TIMEOUT_MS'
   | 'DATABASE_URL'
   | 'GATEWAY_URL'
   | 'GATEWAY_TIMEOUT_MS'
@@ -54,24 +58,30 @@ export interface BuildAppOptions {
   metrics?: Metrics;
 }
 
-export type StorefrontApp = HttpServer & { readiness: Readiness; pool: Pool; gateway: GatewayClient };
+export interface StorefrontApp extends ServiceApp {
+  /** For tests that arrange session rows directly. */
+  readonly pool: Pool;
+  readonly gateway: GatewayClient;
+}
 
 export async function buildApp(config: AppConfig, { logger, metrics }: BuildAppOptions): Promise<StorefrontApp> {
   const registry = metrics ?? createMetrics(SERVICE_NAME);
-  const pool = createPool({ connectionString: config.DATABASE_URL, applicationName: SERVICE_NAME });
-  try {
-    await migrate(pool, { schema: STOREFRONT_SCHEMA, migrations, logger });
-  } catch (error) {
-    await pool.end();
-    throw error;
-  }
+  const pool = await createMigratedPool({
+    connectionString: config.DATABASE_URL,
+    applicationName: SERVICE_NAME,
+    schema: STOREFRONT_SCHEMA,
+    migrations,
+    logger,
+  });
 
   const gateway = createGatewayClient({
     baseUrl: config.GATEWAY_URL,
     timeoutMs: config.GATEWAY_TIMEOUT_MS,
     registry: registry.registry,
   });
-  const readiness = new Readiness().add('database', () => pingDatabase(pool)).add('gateway', () => gateway.ping());
+  const readiness = createReadiness()
+    .add('database', () => pingDatabase(pool))
+    .add('gateway', () => gateway.ping());
   const app = createHttpServer({
     logger,
     metrics: registry,
@@ -79,15 +89,11 @@ export async function buildApp(config: AppConfig, { logger, metrics }: BuildAppO
     // the nearest TRUST_PROXY_HOPS addresses of X-Forwarded-For are our own proxies'
     trustProxy: config.TRUST_PROXY_HOPS > 0 ? (_address, hop) => hop < config.TRUST_PROXY_HOPS : false,
   });
-  app.addHook('onClose', async () => {
-    await pool.end();
-  });
-
-  const store = new SessionStore(new SessionsRepository(pool), {
+  const store = createSessionStore(createSessionsRepository(pool), {
     idleSeconds: config.SESSION_IDLE_TIMEOUT_SECONDS,
     absoluteSeconds: config.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
   });
-  const signedIn = new SignedInCalls({
+  const signedIn = createSignedInCalls({
     store,
     gateway,
     registry: registry.registry,
@@ -117,5 +123,12 @@ export async function buildApp(config: AppConfig, { logger, metrics }: BuildAppO
     });
   });
 
-  return Object.assign(app, { readiness, pool, gateway });
+  const service = createServiceApp({
+    config,
+    logger,
+    readiness,
+    http: { server: app, port: config.PORT },
+    closers: [{ name: 'database pool', close: () => pool.end() }],
+  });
+  return { ...service, pool, gateway };
 }

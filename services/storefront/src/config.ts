@@ -1,13 +1,19 @@
 // The storefront's configuration: the only module that reads process.env. Validated once at start; a bad value stops
 // the process with a message naming the variable.
-import { baseConfigProperties, ConfigError, loadConfig } from '@platform/service-kit/config';
+import {
+  baseConfigProperties,
+  ConfigError,
+  configOrExit,
+  loadConfig,
+  portProperty,
+} from '@platform/service-kit/config';
 import Type, { type Static } from 'typebox';
 
 const DAY = 24 * 3600;
 
 export const configSchema = Type.Object({
   ...baseConfigProperties,
-  PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: 8082 }),
+  PORT: portProperty(8082),
   /** Sessions live in schema `storefront` of this database. */
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
   /** Base URL of the gateway's public API; every page is built from what it answers. */
@@ -50,12 +56,4 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 }
 
 /** For main.ts: the config from process.env, or exit 1 with a message naming every bad variable. */
-export function readConfig(): Config {
-  try {
-    return parseConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`storefront: ${error.message}\n`);
-    process.exit(1);
-  }
-}
+export const readConfig = (): Config => configOrExit('storefront', () => parseConfig(process.env));

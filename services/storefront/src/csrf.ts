@@ -1,12 +1,16 @@
 // Cross-site request forgery protection for every state-changing form: the request must come from the shop's own
 // origin (Origin, else Referer) and carry the session's synchronizer token, compared in constant time.
 import { timingSafeEqual } from 'node:crypto';
+import { DomainError } from '@platform/service-kit';
 import type { FastifyInstance } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 
 /** A form that did not come from one of the shop's own pages (or came from a session that has since ended). */
-export class FormRejected extends Error {
+export class FormRejected extends DomainError {
   override readonly name = 'FormRejected';
+  constructor(reason: string) {
+    super('forbidden', reason);
+  }
 }
 
 export const CSRF_FIELD = '_csrf';

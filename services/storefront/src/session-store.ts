@@ -3,35 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { isSessionId, keysOf, newSessionId, open, seal } from './session-keys.js';
 import type { SessionsRepository } from './sessions.repository.js';
-
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-}
-
-/** The gateway's tokens for a signed-in session; they never leave the server. */
-export interface SessionTokens {
-  accessToken: string;
-  refreshToken: string;
-  /** Epoch milliseconds. */
-  accessExpiresAt: number;
-  /** Epoch milliseconds: from then on, the next request refreshes the tokens first. */
-  refreshAt: number;
-}
-
-export interface SessionData {
-  /** The synchronizer token every state-changing form of this session must send back. */
-  csrfToken: string;
-  user?: SessionUser;
-  tokens?: SessionTokens;
-}
-
-export interface Session {
-  readonly id: string;
-  readonly data: SessionData;
-  readonly expiresAt: Date;
-}
+import type { Session, SessionData } from './sessions.types.js';
 
 export interface SessionStoreOptions {
   idleSeconds: number;
@@ -41,86 +13,86 @@ export interface SessionStoreOptions {
   now?: () => number;
 }
 
-// sliding the expiry costs a write: do it once a minute of use at most
-const TOUCH_GRANULARITY_MS = 60_000;
-
-export class SessionStore {
-  private lastSweep = 0;
-
-  constructor(
-    private readonly repository: SessionsRepository,
-    private readonly options: SessionStoreOptions,
-  ) {}
-
+export interface SessionStore {
   /** A new session with a new id and a new CSRF token. */
-  async create(data: Omit<SessionData, 'csrfToken'> = {}): Promise<Session> {
-    const id = newSessionId();
-    const keys = keysOf(id);
-    const sessionData: SessionData = { csrfToken: randomBytes(32).toString('base64url'), ...data };
-    const row = await this.repository.insert(
-      keys.lookup,
-      seal(keys, JSON.stringify(sessionData)),
-      this.options.idleSeconds,
-      this.options.absoluteSeconds,
-    );
-    this.sweepWhenDue();
-    return { id, data: sessionData, expiresAt: row.expiresAt };
-  }
-
+  create(data?: Omit<SessionData, 'csrfToken'>): Promise<Session>;
   /** The live session a cookie names, or undefined (unknown, expired, or not sealed with this id). */
-  async load(id: string | undefined): Promise<Session | undefined> {
-    if (!isSessionId(id)) return undefined;
-    const keys = keysOf(id);
-    const row = await this.repository.find(keys.lookup);
-    if (!row) return undefined;
-    const data = this.openData(id, row.data);
-    if (!data) return undefined;
-    let expiresAt = row.expiresAt;
-    const now = this.now();
-    const slid = now + this.options.idleSeconds * 1000;
-    if (expiresAt < row.absoluteExpiresAt && slid - expiresAt.getTime() > TOUCH_GRANULARITY_MS) {
-      expiresAt = (await this.repository.touch(keys.lookup, this.options.idleSeconds)) ?? expiresAt;
-    }
-    return { id, data, expiresAt };
-  }
-
-  async destroy(id: string): Promise<void> {
-    if (isSessionId(id)) await this.repository.delete(keysOf(id).lookup);
-  }
-
+  load(id: string | undefined): Promise<Session | undefined>;
+  destroy(id: string): Promise<void>;
   /**
    * Takes the session's refresh lease: its data as it is now, or undefined when another request (in any replica)
    * holds the lease or the session is gone. The lease runs out by itself after leaseMs.
    */
-  async takeRefreshLease(id: string, leaseMs: number): Promise<SessionData | undefined> {
-    const keys = keysOf(id);
-    const sealed = await this.repository.takeRefreshLease(keys.lookup, leaseMs);
-    return sealed ? this.openData(id, sealed) : undefined;
-  }
-
+  takeRefreshLease(id: string, leaseMs: number): Promise<SessionData | undefined>;
   /** Releases the lease, storing new data (refreshed tokens) when given. */
-  async releaseRefreshLease(id: string, data?: SessionData): Promise<void> {
-    const keys = keysOf(id);
-    await this.repository.releaseRefreshLease(keys.lookup, data ? seal(keys, JSON.stringify(data)) : undefined);
-  }
+  releaseRefreshLease(id: string, data?: SessionData): Promise<void>;
+}
 
-  private openData(id: string, sealed: Buffer): SessionData | undefined {
+// sliding the expiry costs a write: do it once a minute of use at most
+const TOUCH_GRANULARITY_MS = 60_000;
+
+export function createSessionStore(repository: SessionsRepository, options: SessionStoreOptions): SessionStore {
+  const now = options.now ?? Date.now;
+  let lastSweep = 0;
+
+  const openData = (id: string, sealed: Buffer): SessionData | undefined => {
     try {
       return JSON.parse(open(keysOf(id), sealed)) as SessionData;
     } catch {
       return undefined;
     }
-  }
+  };
 
-  private sweepWhenDue(): void {
-    const now = this.now();
-    if (now - this.lastSweep < (this.options.sweepIntervalMs ?? 600_000)) return;
-    this.lastSweep = now;
+  const sweepWhenDue = (): void => {
+    const at = now();
+    if (at - lastSweep < (options.sweepIntervalMs ?? 600_000)) return;
+    lastSweep = at;
     // best effort: an unswept row is expired anyway and never loads
-    this.repository.deleteExpired().catch(() => {});
-  }
+    repository.deleteExpired().catch(() => {});
+  };
 
-  private now(): number {
-    return this.options.now?.() ?? Date.now();
-  }
+  return {
+    async create(data = {}) {
+      const id = newSessionId();
+      const keys = keysOf(id);
+      const sessionData: SessionData = { csrfToken: randomBytes(32).toString('base64url'), ...data };
+      const row = await repository.insert(
+        keys.lookup,
+        seal(keys, JSON.stringify(sessionData)),
+        options.idleSeconds,
+        options.absoluteSeconds,
+      );
+      sweepWhenDue();
+      return { id, data: sessionData, expiresAt: row.expiresAt };
+    },
+
+    async load(id) {
+      if (!isSessionId(id)) return undefined;
+      const keys = keysOf(id);
+      const row = await repository.find(keys.lookup);
+      if (!row) return undefined;
+      const data = openData(id, row.data);
+      if (!data) return undefined;
+      let expiresAt = row.expiresAt;
+      const slid = now() + options.idleSeconds * 1000;
+      if (expiresAt < row.absoluteExpiresAt && slid - expiresAt.getTime() > TOUCH_GRANULARITY_MS) {
+        expiresAt = (await repository.touch(keys.lookup, options.idleSeconds)) ?? expiresAt;
+      }
+      return { id, data, expiresAt };
+    },
+
+    async destroy(id) {
+      if (isSessionId(id)) await repository.delete(keysOf(id).lookup);
+    },
+
+    async takeRefreshLease(id, leaseMs) {
+      const sealed = await repository.takeRefreshLease(keysOf(id).lookup, leaseMs);
+      return sealed ? openData(id, sealed) : undefined;
+    },
+
+    async releaseRefreshLease(id, data) {
+      const keys = keysOf(id);
+      await repository.releaseRefreshLease(keys.lookup, data ? seal(keys, JSON.stringify(data)) : undefined);
+    },
+  };
 }

@@ -5,7 +5,8 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { type SecureSetting, type SessionCookie, sessionCookie } from './session-cookie.js';
-import type { Session, SessionData, SessionStore } from './session-store.js';
+import type { SessionStore } from './session-store.js';
+import type { Session, SessionData } from './sessions.types.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -5,8 +5,9 @@
 import type { FastifyRequest } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
 import { type CallContext, type GatewayClient, GatewayProblem } from './gateway-client.js';
-import type { Session, SessionStore, SessionTokens } from './session-store.js';
+import type { SessionStore } from './session-store.js';
 import { sessionTokens } from './session-tokens.js';
+import type { Session, SessionTokens } from './sessions.types.js';
 
 /** The person must (again) log in: they never did, or their session or login ended. */
 export class LoginRequired extends Error {
@@ -34,68 +35,37 @@ export interface SignedInCallsOptions {
 
 type Outcome = 'refreshed' | 'joined' | 'refused' | 'failed';
 
-export class SignedInCalls {
-  private readonly inFlight = new Map<string, Promise<SessionTokens>>();
-  private readonly refreshes: Counter<'outcome'>;
-
-  constructor(private readonly options: SignedInCallsOptions) {
-    this.refreshes = new Counter({
-      name: 'storefront_token_refreshes_total',
-      help: "Refreshes of sessions' access tokens: refreshed, joined (another request's), refused (session ended), failed.",
-      labelNames: ['outcome'],
-      registers: [options.registry],
-    });
-  }
-
+export interface SignedInCalls {
   /** Runs fn with a fresh access token of the request's session; throws LoginRequired when there is none. */
-  async call<T>(request: FastifyRequest, fn: (accessToken: string) => Promise<T>, returnTo?: string): Promise<T> {
-    const session = request.session;
-    const tokens = session?.data.tokens;
-    if (!session || !tokens) throw new LoginRequired('signed-out', returnTo);
-    const current = this.now() < tokens.refreshAt ? tokens : await this.refresh(request, session, tokens, returnTo);
-    try {
-      return await fn(current.accessToken);
-    } catch (error) {
-      if (!(error instanceof GatewayProblem && error.status === 401)) throw error;
-    }
-    // the gateway refused a token we thought good (keys rotated, login revoked): one refresh, one more try
-    const renewed = await this.refresh(request, session, current, returnTo);
-    try {
-      return await fn(renewed.accessToken);
-    } catch (error) {
-      if (error instanceof GatewayProblem && error.status === 401) {
-        await this.options.store.destroy(session.id);
-        throw new LoginRequired('session-ended', returnTo);
-      }
-      throw error;
-    }
-  }
+  call<T>(request: FastifyRequest, fn: (accessToken: string) => Promise<T>, returnTo?: string): Promise<T>;
+}
 
-  private refresh(
+export function createSignedInCalls(options: SignedInCallsOptions): SignedInCalls {
+  const { store, gateway, leaseMs, pollMs = 100 } = options;
+  const now = options.now ?? Date.now;
+  const inFlight = new Map<string, Promise<SessionTokens>>();
+  const refreshes = new Counter({
+    name: 'storefront_token_refreshes_total',
+    help: "Refreshes of sessions' access tokens: refreshed, joined (another request's), refused (session ended), failed.",
+    labelNames: ['outcome'],
+    registers: [options.registry],
+  });
+
+  const adopt = (request: FastifyRequest, session: Session, tokens: SessionTokens, outcome: Outcome) => {
+    refreshes.inc({ outcome });
+    if (request.session?.id === session.id) {
+      request.session = { ...session, data: { ...session.data, tokens } };
+    }
+    return tokens;
+  };
+
+  async function refreshUnderLease(
     request: FastifyRequest,
     session: Session,
     stale: SessionTokens,
     returnTo: string | undefined,
   ): Promise<SessionTokens> {
-    // requests of one session in this process share one refresh; other replicas are kept out by the lease
-    let running = this.inFlight.get(session.id);
-    if (!running) {
-      running = this.refreshUnderLease(request, session, stale, returnTo).finally(() =>
-        this.inFlight.delete(session.id),
-      );
-      this.inFlight.set(session.id, running);
-    }
-    return running;
-  }
-
-  private async refreshUnderLease(
-    request: FastifyRequest,
-    session: Session,
-    stale: SessionTokens,
-    returnTo: string | undefined,
-  ): Promise<SessionTokens> {
-    const { store, gateway, leaseMs, pollMs = 100 } = this.options;
-    const waitUntil = this.now() + leaseMs + pollMs;
+    const waitUntil = now() + leaseMs + pollMs;
     for (;;) {
       const data = await store.takeRefreshLease(session.id, leaseMs);
       if (data) {
@@ -106,52 +76,80 @@ export class SignedInCalls {
         if (data.tokens.accessToken !== stale.accessToken) {
           // another request refreshed while this one waited for the lease
           await store.releaseRefreshLease(session.id);
-          return this.adopt(request, session, data.tokens, 'joined');
+          return adopt(request, session, data.tokens, 'joined');
         }
         let tokens: SessionTokens;
         try {
           tokens = sessionTokens(
             await gateway.refresh(contextOf(request), data.tokens.refreshToken),
-            this.options.leewaySeconds,
-            this.now(),
+            options.leewaySeconds,
+            now(),
           );
         } catch (error) {
           if (error instanceof GatewayProblem && (error.status === 400 || error.status === 401)) {
-            this.refreshes.inc({ outcome: 'refused' });
+            refreshes.inc({ outcome: 'refused' });
             await store.destroy(session.id);
             throw new LoginRequired('session-ended', returnTo);
           }
-          this.refreshes.inc({ outcome: 'failed' });
+          refreshes.inc({ outcome: 'failed' });
           await store.releaseRefreshLease(session.id);
           // auth is briefly out of reach: the old token serves while it lasts, the next request tries again
-          if (this.now() < data.tokens.accessExpiresAt) return data.tokens;
+          if (now() < data.tokens.accessExpiresAt) return data.tokens;
           throw error;
         }
         await store.releaseRefreshLease(session.id, { ...data, tokens });
-        return this.adopt(request, session, tokens, 'refreshed');
+        return adopt(request, session, tokens, 'refreshed');
       }
       // another request (perhaps in another replica) holds the lease: take its result once it is stored
       const latest = await store.load(session.id);
       if (!latest?.data.tokens) throw new LoginRequired('session-ended', returnTo);
       if (latest.data.tokens.accessToken !== stale.accessToken) {
-        return this.adopt(request, session, latest.data.tokens, 'joined');
+        return adopt(request, session, latest.data.tokens, 'joined');
       }
-      if (this.now() > waitUntil) throw new GatewayProblem(503, 'The session is being refreshed elsewhere', 1);
+      if (now() > waitUntil) throw new GatewayProblem(503, 'The session is being refreshed elsewhere', 1);
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
 
-  private adopt(request: FastifyRequest, session: Session, tokens: SessionTokens, outcome: Outcome): SessionTokens {
-    this.refreshes.inc({ outcome });
-    if (request.session?.id === session.id) {
-      request.session = { ...session, data: { ...session.data, tokens } };
+  const refresh = (
+    request: FastifyRequest,
+    session: Session,
+    stale: SessionTokens,
+    returnTo: string | undefined,
+  ): Promise<SessionTokens> => {
+    // requests of one session in this process share one refresh; other replicas are kept out by the lease
+    let running = inFlight.get(session.id);
+    if (!running) {
+      running = refreshUnderLease(request, session, stale, returnTo).finally(() => inFlight.delete(session.id));
+      inFlight.set(session.id, running);
     }
-    return tokens;
-  }
+    return running;
+  };
 
-  private now(): number {
-    return this.options.now?.() ?? Date.now();
-  }
+  return {
+    async call(request, fn, returnTo) {
+      const session = request.session;
+      const tokens = session?.data.tokens;
+      if (!session || !tokens) throw new LoginRequired('signed-out', returnTo);
+      const current = now() < tokens.refreshAt ? tokens : await refresh(request, session, tokens, returnTo);
+      try {
+        return await fn(current.accessToken);
+      } catch (error) {
+        if (!(error instanceof GatewayProblem && error.status === 401)) throw error;
+      }
+      // the gateway refused a token we thought good (keys rotated, login revoked): one refresh, one more try
+      const renewed = await refresh(request, session, current, returnTo);
+      try {
+        return await fn(renewed.accessToken);
+      } catch (error) {
+        if (error instanceof GatewayProblem && error.status === 401) {
+          await store.destroy(session.id);
+          throw new LoginRequired('session-ended', returnTo);
+        }
+        throw error;
+      }
+    },
+  };
 }
 
 /** What the gateway learns of the browser's request. */

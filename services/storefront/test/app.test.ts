@@ -56,7 +56,7 @@ async function visit(
     on = app,
   }: { cookie?: string; form?: Record<string, string>; headers?: Record<string, string>; on?: StorefrontApp } = {},
 ): Promise<Visit> {
-  const response = await on.inject({
+  const response = await on.http.inject({
     method,
     url,
     headers: {
@@ -113,13 +113,13 @@ describe('storefront pages', () => {
   });
 
   it('start a session for a form: HttpOnly and SameSite=Lax, Secure with __Host- over TLS', async () => {
-    const plain = await app.inject({ method: 'GET', url: '/login', headers: { host: HOST } });
+    const plain = await app.http.inject({ method: 'GET', url: '/login', headers: { host: HOST } });
     expect(String(plain.headers['set-cookie'])).toMatch(
       /^storefront_session=[\w-]{43}; Max-Age=604800; Path=\/; HttpOnly; SameSite=Lax$/,
     );
     const behindTls = await build({ TRUST_PROXY_HOPS: '1' });
     try {
-      const secure = await behindTls.inject({
+      const secure = await behindTls.http.inject({
         method: 'GET',
         url: '/login',
         headers: { host: HOST, 'x-forwarded-proto': 'https' },
@@ -183,7 +183,7 @@ describe('storefront pages', () => {
 
   it('pass the request id and the browser address to the gateway, never the cookie', async () => {
     const session = await logIn();
-    await app.inject({
+    await app.http.inject({
       method: 'GET',
       url: '/orders',
       headers: { host: HOST, cookie: `storefront_session=${session}`, 'x-request-id': 'req-42' },
@@ -294,17 +294,17 @@ describe('with its session database down', () => {
     });
     try {
       await relay.close();
-      const browsing = await shop.inject({ method: 'GET', url: '/', headers: { host: HOST } });
+      const browsing = await shop.http.inject({ method: 'GET', url: '/', headers: { host: HOST } });
       expect(browsing.statusCode).toBe(200);
       expect(browsing.body).toContain('Stoneware &lt;mug&gt;');
-      const withSession = await shop.inject({
+      const withSession = await shop.http.inject({
         method: 'GET',
         url: '/orders',
         headers: { host: HOST, cookie: `storefront_session=${'A'.repeat(43)}` },
       });
       expect(withSession.statusCode).toBe(503);
       expect(withSession.body).toContain('The shop cannot serve you right now');
-      expect((await shop.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+      expect((await shop.http.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
     } finally {
       await shop.close();
       await own.close();

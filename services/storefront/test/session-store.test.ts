@@ -5,8 +5,8 @@ import { openTestDatabase, type TestDatabase, testDatabaseKinds } from '@platfor
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations, STOREFRONT_SCHEMA } from '../src/migrations.js';
 import { keysOf } from '../src/session-keys.js';
-import { SessionStore } from '../src/session-store.js';
-import { SessionsRepository } from '../src/sessions.repository.js';
+import { createSessionStore, type SessionStore } from '../src/session-store.js';
+import { createSessionsRepository } from '../src/sessions.repository.js';
 
 describe.each(testDatabaseKinds())('sessions on %s PostgreSQL', (kind) => {
   let database: TestDatabase;
@@ -19,7 +19,7 @@ describe.each(testDatabaseKinds())('sessions on %s PostgreSQL', (kind) => {
     await migrate(pool, { schema: STOREFRONT_SCHEMA, migrations });
     // migrations apply once: a second replica starting finds nothing to do
     expect(await migrate(pool, { schema: STOREFRONT_SCHEMA, migrations })).toEqual([]);
-    store = new SessionStore(new SessionsRepository(pool), { idleSeconds: 3_600, absoluteSeconds: 7_200 });
+    store = createSessionStore(createSessionsRepository(pool), { idleSeconds: 3_600, absoluteSeconds: 7_200 });
   }, 120_000);
   afterAll(async () => {
     await pool?.end();

@@ -1,5 +1,5 @@
-// Each service runs the image docker compose builds for it (platform/<name>, from services/<name>/Dockerfile), so
-// the demo's `docker build` and compose agree on one name.
+// Each service runs the image docker compose builds for it (platform/<name>, from the one root Dockerfile with
+// SERVICE=<name>), so the demo's `docker build` and compose agree on one name and one build.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -7,8 +7,14 @@ import { type KubeObject, ref, workloads } from '../kube-object.js';
 import { platformNamespace, platformServices } from '../platform-services.js';
 import { repoRoot } from '../repo.js';
 
+interface ComposeBuild {
+  context?: string;
+  dockerfile?: string;
+  args?: Record<string, string> | string[];
+}
+
 interface ComposeFile {
-  services?: Record<string, { image?: string; build?: string | { context?: string; dockerfile?: string } }>;
+  services?: Record<string, { image?: string; build?: string | ComposeBuild }>;
 }
 
 export function checkImages(objects: KubeObject[], root = repoRoot): string[] {
@@ -26,8 +32,8 @@ export function checkImages(objects: KubeObject[], root = repoRoot): string[] {
       problems.push(`${ref(w.object)}: image ${image} is not platform/${service.name}`);
     const expectedTag = w.podLabels.version === 'v1' ? 'dev' : 'canary';
     if (tag !== expectedTag) problems.push(`${ref(w.object)}: image tag ${tag}, want ${expectedTag}`);
-    if (!existsSync(join(root, 'services', service.name, 'Dockerfile'))) {
-      problems.push(`${ref(w.object)}: services/${service.name}/Dockerfile does not exist (yet)`);
+    if (!existsSync(join(root, 'services', service.name, 'package.json'))) {
+      problems.push(`${ref(w.object)}: services/${service.name}/ is not a service workspace (yet)`);
     }
     const composed = compose?.services?.[service.name];
     if (compose && w.podLabels.version === 'v1') {
@@ -35,13 +41,29 @@ export function checkImages(objects: KubeObject[], root = repoRoot): string[] {
         problems.push(
           `${ref(w.object)}: compose names ${service.name}'s image ${composed?.image}, the manifest ${image}`,
         );
-      const dockerfile = typeof composed?.build === 'object' ? composed.build.dockerfile : undefined;
-      if (dockerfile && !dockerfile.endsWith(`services/${service.name}/Dockerfile`)) {
-        problems.push(`${ref(w.object)}: compose builds ${service.name} from ${dockerfile}`);
+      const build = typeof composed?.build === 'object' ? composed.build : undefined;
+      if (build) {
+        const dockerfile = build.dockerfile ?? 'Dockerfile';
+        if (dockerfile !== 'Dockerfile' && dockerfile !== './Dockerfile') {
+          problems.push(`${ref(w.object)}: compose builds ${service.name} from ${dockerfile}, not the root Dockerfile`);
+        }
+        const built = buildArg(build.args, 'SERVICE');
+        if (built !== service.name) {
+          problems.push(`${ref(w.object)}: compose builds ${service.name} with SERVICE=${built ?? '(unset)'}`);
+        }
       }
     }
   }
   return problems;
+}
+
+/** A build argument of a compose build, in either of compose's two spellings (a map, or a list of NAME=value). */
+function buildArg(args: ComposeBuild['args'], name: string): string | undefined {
+  if (Array.isArray(args)) {
+    const entry = args.find((arg) => arg.startsWith(`${name}=`));
+    return entry?.slice(name.length + 1);
+  }
+  return args?.[name];
 }
 
 /**

@@ -2,7 +2,11 @@
 // name it. Where a check was added for a finding of a review (issue 14 and others), the mistake put in is the shape
 // the manifests had before the fix, so the test shows the check failing on the old manifests. (The manifests
 // themselves pass the same checks in manifests.test.ts.)
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { checkApiVersions } from '../../src/checks/api-versions.check.js';
 import { checkAutoscaling } from '../../src/checks/autoscaling.check.js';
 import { checkCanaries } from '../../src/checks/canary.check.js';
@@ -26,6 +30,7 @@ import { checkTelemetry } from '../../src/checks/telemetry.check.js';
 import { checkWorkloadShape } from '../../src/checks/workload-shape.check.js';
 import { find, type KubeObject, ofKind, workloads } from '../../src/kube-object.js';
 import { parseObjects } from '../../src/render.js';
+import { repoRoot } from '../../src/repo.js';
 import { validateObject } from '../../src/schema-validation.js';
 import { ingressServiceAccount, renderAll } from './rendered.js';
 
@@ -142,6 +147,31 @@ describe('the checks catch', () => {
     expect(checkImages(objects)).toContainEqual(
       'Deployment platform/auth: image platform/identity:dev is not platform/auth',
     );
+  });
+
+  it('compose building a service from another Dockerfile, or the root one for another service', () => {
+    const root = mkdtempSync(join(tmpdir(), 'images-check-'));
+    try {
+      const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')) as {
+        services: Record<string, { build?: { dockerfile?: string; args?: Record<string, string> } }>;
+      };
+      compose.services.auth!.build = { dockerfile: 'services/auth/Dockerfile', args: { SERVICE: 'auth' } };
+      compose.services.orders!.build = { dockerfile: 'Dockerfile', args: { SERVICE: 'catalog' } };
+      writeFileSync(join(root, 'docker-compose.yml'), stringify(compose));
+      const problems = checkImages(
+        broken(() => {}),
+        root,
+      );
+      expect(problems).toContainEqual(
+        'Deployment platform/auth: compose builds auth from services/auth/Dockerfile, not the root Dockerfile',
+      );
+      expect(problems).toContainEqual('Deployment platform/orders: compose builds orders with SERVICE=catalog');
+      expect(problems).toContainEqual(
+        'Deployment platform/catalog: services/catalog/ is not a service workspace (yet)',
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('a privileged container and a writable root', () => {

@@ -7,14 +7,14 @@ import { startTestIssuer, type TestIssuer } from '@platform/auth-kit/testing';
 import { createLogger } from '@platform/service-kit';
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from '@platform/test-databases';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, buildApp } from '../src/app.js';
+import { buildApp, type CatalogApp } from '../src/app.js';
 import { demoProducts } from '../src/demo-products.js';
 import { type CatalogTestClient, connectCatalog } from './catalog-client.js';
 
 describe.each(testDatabaseKinds())('CatalogService on %s', (kind) => {
   let database: TestDatabase;
   let issuer: TestIssuer;
-  let app: App;
+  let app: CatalogApp;
   let client: CatalogTestClient;
   let token: string;
 
@@ -39,8 +39,8 @@ describe.each(testDatabaseKinds())('CatalogService on %s', (kind) => {
       },
       { logger: createLogger({ service: 'catalog', level: 'silent' }) },
     );
-    const { grpcPort } = await app.listen();
-    client = connectCatalog(`127.0.0.1:${grpcPort}`);
+    const { grpc } = await app.listen();
+    client = connectCatalog(`127.0.0.1:${grpc}`);
     token = serviceToken('orders');
   }, 120_000);
 
@@ -64,13 +64,8 @@ describe.each(testDatabaseKinds())('CatalogService on %s', (kind) => {
   const stockOf = async (id: string) => (await client.getProduct(id)).product?.stock;
   const serviceToken = (clientId: string, claims: Record<string, unknown> = {}) =>
     issuer.sign({ sub: clientId, client_id: clientId, roles: undefined, ...claims }, { header: { typ: 'at+jwt' } });
-  /** One sweep of the app's own sweeper, now: stopping waits for a running one, starting sweeps at once. */
-  const sweepNow = async () => {
-    await app.sweeper.stop();
-    app.sweeper.start();
-    await app.sweeper.stop();
-    app.sweeper.start();
-  };
+  /** One round of the app's stock hold sweeper, now. */
+  const sweepNow = () => app.products.expireHolds();
   /** What the sweeper would find once a hold's time is up, without waiting for it. */
   const expire = (reservationId: string) =>
     app.pool.query(`UPDATE catalog.reservations SET expires_at = now() - interval '1 second' WHERE id = $1`, [

@@ -1,4 +1,4 @@
-// The order as the domain sees it, independent of storage rows and protobuf messages.
+// The orders domain's types, independent of storage rows and protobuf messages: an order, its lines, who asks.
 
 /**
  * Where an order is, as stored; see README "Order states". pending and releasing exist only inside a placement

@@ -1,12 +1,13 @@
-// The catalog reads over HTTP/1.1 JSON (catalog's `GET /internal/products[/:id]` on its ops port) instead of gRPC,
-// chosen with CATALOG_TRANSPORT=http: one pooled keep-alive undici client, a deadline per call, the request id
-// passed on, and the answers mapped to the same messages and HTTP problems as the gRPC client's.
-import { HttpProblem, REQUEST_ID_HEADER } from '@platform/service-kit';
+// The gateway's catalog reads over HTTP/1.1 JSON instead of gRPC, for scenario 2 only: one pooled keep-alive undici
+// client to the catalog's HTTP face (catalog-http.main.ts), a deadline per call, the request id passed on, and the
+// answers turned into the same failures as a gRPC status would be (service-kit's kinds), so the gateway answers
+// alike. Benchmark code: the platform itself reads the catalog over gRPC only.
+import type { CatalogClient } from '@platform/gateway';
+import { DomainError, REQUEST_ID_HEADER } from '@platform/service-kit';
 import { errors, Pool } from 'undici';
-import type { CatalogClient } from './grpc-clients.js';
 
 export interface CatalogHttpClientOptions {
-  /** e.g. http://127.0.0.1:9101 (catalog's ops port) */
+  /** e.g. http://127.0.0.1:9101 (the HTTP face's port) */
   baseUrl: string;
   deadlineMs: number;
   /** Kept-alive connections to catalog at most. */
@@ -15,6 +16,16 @@ export interface CatalogHttpClientOptions {
 
 export interface CatalogHttpClient extends CatalogClient {
   close(): Promise<void>;
+}
+
+interface CatalogProduct {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  priceCents: number;
+  currency: string;
+  stock: number;
 }
 
 export function createCatalogHttpClient({
@@ -37,11 +48,11 @@ export function createCatalogHttpClient({
         signal: AbortSignal.timeout(deadlineMs),
       });
     } catch (error) {
-      throw withCause(problemFromFailure(error), error);
+      throw failureOfTransport(error);
     }
     const text = await response.body.text();
     if (response.statusCode === 200) return JSON.parse(text) as T;
-    throw problemFromStatus(response.statusCode, text);
+    throw failureOfStatus(response.statusCode, text);
   }
 
   return {
@@ -60,46 +71,25 @@ export function createCatalogHttpClient({
   };
 }
 
-interface CatalogProduct {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  priceCents: number;
-  currency: string;
-  stock: number;
-}
-
-/** As grpc-status.ts does for gRPC: 4xx keep catalog's detail, 5xx get a fixed text. */
-function problemFromStatus(status: number, text: string): HttpProblem {
+/** As service-kit's failureFromGrpc does for gRPC: 4xx keep catalog's detail, 5xx get a fixed text. */
+function failureOfStatus(status: number, text: string): Error {
   if (status === 400 || status === 404) {
     let detail = 'The request was refused';
     try {
       detail = (JSON.parse(text) as { detail?: string }).detail ?? detail;
     } catch {}
-    return new HttpProblem(status, detail);
+    return new DomainError(status === 404 ? 'not-found' : 'invalid-input', detail);
   }
-  if (status === 503) {
-    return new HttpProblem(503, 'A service the request needs is unavailable; retry later', {
-      headers: { 'retry-after': '1' },
-    });
-  }
-  return new HttpProblem(500, 'An unexpected error occurred');
+  if (status === 503) return new DomainError('unavailable', 'A service the request needs is unavailable; retry later');
+  return new Error(`catalog answered ${status}`);
 }
 
-function problemFromFailure(error: unknown): HttpProblem {
+function failureOfTransport(error: unknown): DomainError {
   const timedOut =
     error instanceof errors.HeadersTimeoutError ||
     error instanceof errors.BodyTimeoutError ||
     (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'));
-  if (timedOut) return new HttpProblem(504, 'A service the request needs did not answer in time');
-  return new HttpProblem(503, 'A service the request needs is unavailable; retry later', {
-    headers: { 'retry-after': '1' },
-  });
-}
-
-// keeps the transport error for the log line of a 5xx answer
-function withCause<E extends Error>(problem: E, cause: unknown): E {
-  problem.cause = cause;
-  return problem;
+  return timedOut
+    ? new DomainError('deadline', 'A service the request needs did not answer in time', { cause: error })
+    : new DomainError('unavailable', 'A service the request needs is unavailable; retry later', { cause: error });
 }
