@@ -1,7 +1,7 @@
 // The benchmark's settings: the only module that reads process.env. Defaults keep a whole run under ~10 minutes
 // on a 2-core machine; BENCH_ROUNDS / BENCH_DURATION shorten or lengthen it.
 
-export const SCENARIOS = ['read', 'http', 'auth', 'tracing', 'latency', 'startup', 'orders'] as const;
+export const SCENARIOS = ['read', 'uncached', 'http', 'auth', 'tracing', 'latency', 'startup', 'orders'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface BenchConfig {

@@ -21,6 +21,7 @@ import { measureOrderPlacement } from './scenarios/order-placement.js';
 import { measureReadPath, roundAll } from './scenarios/read-path.js';
 import { measureStartups } from './scenarios/startup.js';
 import { measureTracing } from './scenarios/tracing.js';
+import { measureUncachedRead } from './scenarios/uncached-read.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = resolve(here, '../..');
@@ -174,6 +175,26 @@ async function main(): Promise<void> {
   if (has('read') || has('http')) {
     log('scenario 1/2: public read path against a bare fastify server');
     storage.readPath = await measureReadPath(context, main, httpGatewayUrl);
+  }
+  if (has('uncached')) {
+    log('scenario 8: the read path with catalog uncached against fastify + pg running the same query');
+    const queryServer = await startHelper<{ port: number }>(join(here, 'query-server.main.js'), [], {
+      env: { ...process.env, DATABASE_URL: main.databaseUrls.catalog ?? main.databaseUrl },
+    });
+    cleanups.push(() => queryServer.stop());
+    const uncached = (await startPlatformProcess(
+      'platform with catalog uncached (postgresql)',
+      'postgresql',
+      { ports: offsetPorts(config.portOffset + 300), databaseUrl: database.url, dataDir: join(scratch, 'uncached') },
+      serviceEnv({ DATABASE_URL: database.url, PRODUCT_CACHE: 'false', SEED_DEMO_DATA: 'false' }),
+    )) as RunningPlatform & { stop(): Promise<void> };
+    storage.uncachedRead = await measureUncachedRead(
+      context,
+      uncached.gatewayUrl,
+      `http://127.0.0.1:${queryServer.announced.port}`,
+    );
+    await uncached.stop();
+    await queryServer.stop();
   }
   if (has('auth')) {
     log('scenario 3: authenticated read against the public read');
