@@ -15,7 +15,7 @@ export interface BenchConfig {
   warmupSeconds: number;
   /** Fixed connections of every throughput round. */
   connections: number;
-  /** Fixed rate and connections of the latency scenario. */
+  /** Fixed rate (0: half of what the read path sustained in scenario 1) and connections of the latency scenario. */
   fixedRate: number;
   fixedRateConnections: number;
   /** Process starts per service in the start-up scenario. */
@@ -64,7 +64,7 @@ export function loadBenchConfig(env: Record<string, string | undefined>): BenchC
     durationSeconds: int('BENCH_DURATION', 4, 1, 600),
     warmupSeconds: int('BENCH_WARMUP', 2, 0, 60),
     connections: int('BENCH_CONNECTIONS', 16, 1, 1_000),
-    fixedRate: int('BENCH_FIXED_RATE', 1_000, 1, 100_000),
+    fixedRate: int('BENCH_FIXED_RATE', 0, 0, 100_000),
     fixedRateConnections: int('BENCH_FIXED_RATE_CONNECTIONS', 16, 1, 1_000),
     starts: int('BENCH_STARTS', 3, 1, 20),
     orderUsers: int('BENCH_ORDER_USERS', 32, 1, 500),

@@ -16,7 +16,7 @@ import { createFreshDatabase, startPostgresServer } from './postgres-server.js';
 import { residentMiB } from './process-memory.js';
 import { type BenchResults, type StorageResults, writeReport } from './report.js';
 import { measureAuthenticatedRead } from './scenarios/authenticated-read.js';
-import { measureFixedRateLatency } from './scenarios/fixed-rate-latency.js';
+import { measureFixedRateLatency, sustainableRate } from './scenarios/fixed-rate-latency.js';
 import { measureOrderPlacement } from './scenarios/order-placement.js';
 import { measureReadPath, roundAll } from './scenarios/read-path.js';
 import { measureStartups } from './scenarios/startup.js';
@@ -201,8 +201,11 @@ async function main(): Promise<void> {
     storage.authenticatedRead = await measureAuthenticatedRead(context, main);
   }
   if (has('latency')) {
-    log(`scenario 5: latency at ${config.fixedRate} requests/s`);
-    storage.fixedRate = await measureFixedRateLatency(context, main);
+    // a rate the path sustains on this machine now, unless one is given: past saturation the figure is the queue
+    const saturated = storage.readPath?.comparison.subjects[0]?.median.rps;
+    const rate = config.fixedRate || sustainableRate(saturated ?? 500);
+    log(`scenario 5: latency at ${rate} requests/s`);
+    storage.fixedRate = await measureFixedRateLatency(context, main, rate);
   }
   if (has('startup')) {
     log('scenario 6: process start to ready, per service');
@@ -262,6 +265,18 @@ async function main(): Promise<void> {
   results.durationSeconds = Math.round((Date.now() - started.getTime()) / 1000);
   const written = writeReport(results, repoRoot);
   log(`\nwrote ${written.json} and ${written.markdown} (${results.durationSeconds} s)`);
+}
+
+// Ctrl-C or a SIGTERM stops every helper and platform the run started, not only the run itself
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`\n${signal}: stopping what the run started`);
+    void (async () => {
+      while (cleanups.length > 0) await cleanups.pop()!().catch(() => {});
+      rmSync(scratch, { recursive: true, force: true });
+      process.exit(130);
+    })();
+  });
 }
 
 try {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ComparisonResult } from './comparison.js';
 import { type BenchResults, goalsTable } from './report.js';
+import { sustainableRate } from './scenarios/fixed-rate-latency.js';
 
 const comparison = (ratio: number) => ({ subjects: [{ ratio }] }) as unknown as ComparisonResult;
 const orders = (ordersPerSecond: number) => ({ ordersPerSecond }) as never;
@@ -25,5 +26,12 @@ describe('goalsTable', () => {
     expect(table).toMatch(/authenticated read .* \| n\/a \| n\/a \|/);
     expect(table).toMatch(/four services < 400 MiB idle .* \| 410\.0 MiB \| \*\*not met\*\* \|/);
     expect(table).toMatch(/embedded server >= 0\.8 .* \| 0\.85 \(170 \/ 200\) \| \*\*met\*\* \|/);
+  });
+});
+
+describe('sustainableRate', () => {
+  it('is half the saturated throughput in steps of 50, never under 50', () => {
+    expect(sustainableRate(1_234)).toBe(600);
+    expect(sustainableRate(99)).toBe(50);
   });
 });
