@@ -79,7 +79,12 @@ for (const service of services) {
   const ref = `${repository}:${tag}`;
   if (!values['no-build']) {
     say(`building ${ref} (version ${service.version}; its tests run in the build)`);
-    const buildArgs = [...service.buildArgs, `VERSION=${service.version}`, `REVISION=${revision}`, ...values['build-arg']];
+    const buildArgs = [
+      ...service.buildArgs,
+      `VERSION=${service.version}`,
+      `REVISION=${revision}`,
+      ...values['build-arg'],
+    ];
     const build = spawnSync(
       'docker',
       ['build', '-f', service.dockerfile, ...buildArgs.flatMap((arg) => ['--build-arg', arg]), '-t', ref, '.'],

@@ -24,7 +24,7 @@ export function dockerUnavailable(images: string[]): string | undefined {
   try {
     docker(['info', '--format', '{{.ServerVersion}}']);
   } catch {
-    return 'no Docker engine answers `docker info` (on a machine without one: ../shared/tools/airgap-docker.sh engine)';
+    return 'no Docker engine answers `docker info`: start one (dockerd) or point DOCKER_HOST at one';
   }
   const missing = images.filter((image) => {
     try {
