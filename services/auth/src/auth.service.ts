@@ -107,9 +107,9 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       let valid: boolean;
       try {
         user = await users.findByEmail(attempt.email);
-        events.passwordChecked();
         // an unknown email costs one scrypt too, so timing does not tell which emails have accounts
         valid = user ? await passwords.verify(password, user.passwordHash) : await fail(passwords, password);
+        events.passwordChecked();
       } catch (error) {
         // no answer about the password: the attempt is given back rather than counted as a failure
         await logins.release(attempt).catch((releaseError) => {

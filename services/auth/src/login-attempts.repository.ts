@@ -76,7 +76,8 @@ async function lockAccount(client: PoolClient, email: string): Promise<AccountAt
      VALUES ($1, 0, clock_timestamp(), 0)
      ON CONFLICT (email) DO UPDATE SET email = a.email
      RETURNING attempts, ${epoch('window_started_at')} AS "windowStartedAt",
-               ${epoch('locked_until')} AS "lockedUntil", lockouts`,
+               ${epoch('locked_until')} AS "lockedUntil", lockouts,
+               unsettled, ${epoch('unsettled_until')} AS "unsettledUntil"`,
     [email],
   );
   return rows[0]!;
@@ -87,7 +88,8 @@ async function lockAddress(client: PoolClient, address: string, capacity: number
     `INSERT INTO auth.login_address_budgets AS b (address, tokens, refilled_at)
      VALUES ($1, $2, clock_timestamp())
      ON CONFLICT (address) DO UPDATE SET address = b.address
-     RETURNING tokens, ${epoch('refilled_at')} AS "refilledAt"`,
+     RETURNING tokens, ${epoch('refilled_at')} AS "refilledAt",
+               unsettled, ${epoch('unsettled_until')} AS "unsettledUntil"`,
     [address, capacity],
   );
   return rows[0]!;
@@ -96,15 +98,26 @@ async function lockAddress(client: PoolClient, address: string, capacity: number
 async function writeAccount(client: PoolClient, email: string, state: AccountAttempts): Promise<void> {
   await client.query(
     `UPDATE auth.login_account_attempts
-     SET attempts = $2, window_started_at = to_timestamp($3), locked_until = to_timestamp($4), lockouts = $5
+     SET attempts = $2, window_started_at = to_timestamp($3), locked_until = to_timestamp($4), lockouts = $5,
+         unsettled = $6, unsettled_until = to_timestamp($7)
      WHERE email = $1`,
-    [email, state.attempts, state.windowStartedAt, state.lockedUntil, state.lockouts],
+    [
+      email,
+      state.attempts,
+      state.windowStartedAt,
+      state.lockedUntil,
+      state.lockouts,
+      state.unsettled,
+      state.unsettledUntil,
+    ],
   );
 }
 
 async function writeAddress(client: PoolClient, address: string, budget: AddressBudget): Promise<void> {
   await client.query(
-    'UPDATE auth.login_address_budgets SET tokens = $2, refilled_at = to_timestamp($3) WHERE address = $1',
-    [address, budget.tokens, budget.refilledAt],
+    `UPDATE auth.login_address_budgets
+     SET tokens = $2, refilled_at = to_timestamp($3), unsettled = $4, unsettled_until = to_timestamp($5)
+     WHERE address = $1`,
+    [address, budget.tokens, budget.refilledAt, budget.unsettled, budget.unsettledUntil],
   );
 }

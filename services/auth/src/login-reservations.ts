@@ -5,6 +5,7 @@ import {
   accountFailed,
   accountReleased,
   accountSucceeded,
+  addressFailed,
   addressRefunded,
   LOCKOUT_MEMORY_SECONDS,
   type LoginThrottleSettings,
@@ -60,13 +61,11 @@ export function createLoginReservations(
       }),
 
     failed: (attempt) =>
-      attempts.change(
-        { email: attempt.email, addressCapacity: settings.maxFailuresPerAddress },
-        ({ now, account }) => ({
-          account: accountFailed(account ?? newAccountAttempts(now), now, settings),
-          result: undefined,
-        }),
-      ),
+      attempts.change(keys(attempt), ({ now, account, address }) => ({
+        account: accountFailed(account ?? newAccountAttempts(now), now, settings),
+        address: addressFailed(address ?? newAddressBudget(now, settings)),
+        result: undefined,
+      })),
 
     succeeded: (attempt) =>
       attempts.change(keys(attempt), ({ now, address }) => ({

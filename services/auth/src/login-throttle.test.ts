@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   accountFailed,
   accountSucceeded,
+  addressFailed,
   addressRefunded,
   type LoginThrottleSettings,
   newAccountAttempts,
   newAddressBudget,
   reserveAccount,
   reserveAddress,
+  UNSETTLED_RESERVATION_SECONDS,
 } from './login-throttle.js';
 
 const settings: LoginThrottleSettings = {
@@ -67,6 +69,26 @@ describe('the account throttle', () => {
     expect(accountSucceeded(now).lockouts).toBe(0);
   });
 
+  it('gives back reservations nobody settled (their replica died mid-check), and only those', () => {
+    const reserve = (state: ReturnType<typeof newAccountAttempts>, now: number) => {
+      const decision = reserveAccount(state, now, settings);
+      if (!decision.granted) throw new Error(`refused at ${now}`);
+      return decision.state;
+    };
+    let state = newAccountAttempts(0);
+    for (let i = 0; i < 4; i++) state = reserve(state, 0);
+    // two of the four answered (wrong passwords), two never will
+    state = accountFailed(accountFailed(state, 1, settings), 1, settings);
+    state = reserve(state, 10);
+    expect(reserveAccount(state, 10 + UNSETTLED_RESERVATION_SECONDS - 1, settings).granted).toBe(false);
+    // the latest reservation is as old as the longest check: all three unsettled ones are given back
+    state = reserve(state, 10 + UNSETTLED_RESERVATION_SECONDS);
+    expect(state.attempts).toBe(3);
+    // the two failures still count: two more attempts, then none
+    for (let i = 0; i < 2; i++) state = reserve(state, 10 + UNSETTLED_RESERVATION_SECONDS);
+    expect(reserveAccount(state, 10 + UNSETTLED_RESERVATION_SECONDS, settings).granted).toBe(false);
+  });
+
   it('lets through about 145 sequential guesses a day instead of 7,200', () => {
     expect(guessesWithin(24 * 3600)).toBeLessThanOrEqual(150);
   });
@@ -85,5 +107,21 @@ describe('the address budget', () => {
     expect(refused).toEqual({ granted: false, retryAfterSeconds: 45 });
     expect(reserveAddress(budget, 45, settings).granted).toBe(true);
     expect(reserveAddress(addressRefunded(budget, 0, settings), 0, settings).granted).toBe(true);
+  });
+
+  it('gives back the reservations nobody settled, not the failures', () => {
+    let budget = newAddressBudget(0, settings);
+    for (let i = 0; i < 20; i++) {
+      const decision = reserveAddress(budget, 0, settings);
+      if (!decision.granted) throw new Error('refused inside the budget');
+      budget = decision.state;
+    }
+    // five failed, fifteen were abandoned by a replica that lost its database
+    for (let i = 0; i < 5; i++) budget = addressFailed(budget);
+    expect(budget.unsettled).toBe(15);
+    const later = reserveAddress(budget, UNSETTLED_RESERVATION_SECONDS, settings);
+    if (!later.granted) throw new Error('abandoned reservations were not given back');
+    // 15 back, and what refilled meanwhile, less this one: the five failures stay spent
+    expect(later.state.tokens).toBeCloseTo(15 + (UNSETTLED_RESERVATION_SECONDS * 20) / 900 - 1, 5);
   });
 });

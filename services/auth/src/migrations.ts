@@ -90,4 +90,18 @@ export const migrations: readonly Migration[] = [
         REFERENCES auth.refresh_families (id) ON DELETE CASCADE;
     `,
   },
+  {
+    version: 3,
+    name: 'login reservations nobody settles are given back',
+    sql: `
+      -- reservations granted and not yet settled, and when they count as abandoned (a replica that died or lost the
+      -- database mid-check never settles its own)
+      ALTER TABLE auth.login_account_attempts
+        ADD COLUMN unsettled integer NOT NULL DEFAULT 0,
+        ADD COLUMN unsettled_until timestamptz;
+      ALTER TABLE auth.login_address_budgets
+        ADD COLUMN unsettled integer NOT NULL DEFAULT 0,
+        ADD COLUMN unsettled_until timestamptz;
+    `,
+  },
 ];
