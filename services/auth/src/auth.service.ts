@@ -127,7 +127,11 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         logger.info({ known: Boolean(user) }, 'login failed');
         throw invalidCredentials();
       }
-      await logins.succeeded(attempt);
+      await logins.succeeded(attempt).catch(async (error) => {
+        // the success was not recorded (the database went away): the attempt is given back, not left counted
+        await logins.release(attempt).catch(() => {});
+        throw error;
+      });
       events.login('success');
       if (passwords.needsRehash(user.passwordHash)) {
         // the password is at hand only now: an old hash is upgraded to the current cost on its first login
