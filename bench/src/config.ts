@@ -1,7 +1,7 @@
 // The benchmark's settings: the only module that reads process.env. Defaults keep a whole run under ~10 minutes
 // on a 2-core machine; BENCH_ROUNDS / BENCH_DURATION shorten or lengthen it.
 
-export const SCENARIOS = ['read', 'http', 'auth', 'tracing', 'latency', 'startup', 'orders'] as const;
+export const SCENARIOS = ['read', 'uncached', 'http', 'auth', 'tracing', 'latency', 'startup', 'orders'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface BenchConfig {
@@ -15,7 +15,7 @@ export interface BenchConfig {
   warmupSeconds: number;
   /** Fixed connections of every throughput round. */
   connections: number;
-  /** Fixed rate and connections of the latency scenario. */
+  /** Fixed rate (0: half of what the read path sustained in scenario 1) and connections of the latency scenario. */
   fixedRate: number;
   fixedRateConnections: number;
   /** Process starts per service in the start-up scenario. */
@@ -64,7 +64,7 @@ export function loadBenchConfig(env: Record<string, string | undefined>): BenchC
     durationSeconds: int('BENCH_DURATION', 4, 1, 600),
     warmupSeconds: int('BENCH_WARMUP', 2, 0, 60),
     connections: int('BENCH_CONNECTIONS', 16, 1, 1_000),
-    fixedRate: int('BENCH_FIXED_RATE', 1_000, 1, 100_000),
+    fixedRate: int('BENCH_FIXED_RATE', 0, 0, 100_000),
     fixedRateConnections: int('BENCH_FIXED_RATE_CONNECTIONS', 16, 1, 1_000),
     starts: int('BENCH_STARTS', 3, 1, 20),
     orderUsers: int('BENCH_ORDER_USERS', 32, 1, 500),
@@ -72,5 +72,41 @@ export function loadBenchConfig(env: Record<string, string | undefined>): BenchC
     embedded: flag('BENCH_EMBEDDED', true),
     portOffset: int('BENCH_PORT_OFFSET', 5_000, 1, 20_000),
     keepDatabase: flag('BENCH_KEEP_DATABASE', false),
+  };
+}
+
+export interface ProfileConfig {
+  databaseUrl: string | undefined;
+  pgPort: number;
+  portOffset: number;
+  /** Seconds of load while the profiles are taken. */
+  durationSeconds: number;
+  connections: number;
+  /** The path loaded, on the gateway. */
+  path: string;
+  /** Extra environment of the services, `KEY=value,KEY=value` (BENCH_PROFILE_ENV), e.g. PRODUCT_CACHE=false. */
+  serviceEnv: Record<string, string>;
+}
+
+export function loadProfileConfig(env: Record<string, string | undefined>): ProfileConfig {
+  const bench = loadBenchConfig({ ...env, BENCH_SCENARIOS: '' });
+  const seconds = Number(env.BENCH_PROFILE_SECONDS ?? '15');
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600) {
+    throw new BenchConfigError(`BENCH_PROFILE_SECONDS must be an integer from 1 to 600 (got ${seconds})`);
+  }
+  const serviceEnv: Record<string, string> = {};
+  for (const pair of (env.BENCH_PROFILE_ENV ?? '').split(',').filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new BenchConfigError(`BENCH_PROFILE_ENV: expected KEY=value, got ${pair}`);
+    serviceEnv[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return {
+    databaseUrl: bench.databaseUrl,
+    pgPort: bench.pgPort,
+    portOffset: bench.portOffset,
+    durationSeconds: seconds,
+    connections: bench.connections,
+    path: env.BENCH_PROFILE_PATH || '/api/catalog/products',
+    serviceEnv,
   };
 }

@@ -16,11 +16,12 @@ import { createFreshDatabase, startPostgresServer } from './postgres-server.js';
 import { residentMiB } from './process-memory.js';
 import { type BenchResults, type StorageResults, writeReport } from './report.js';
 import { measureAuthenticatedRead } from './scenarios/authenticated-read.js';
-import { measureFixedRateLatency } from './scenarios/fixed-rate-latency.js';
+import { measureFixedRateLatency, sustainableRate } from './scenarios/fixed-rate-latency.js';
 import { measureOrderPlacement } from './scenarios/order-placement.js';
 import { measureReadPath, roundAll } from './scenarios/read-path.js';
 import { measureStartups } from './scenarios/startup.js';
 import { measureTracing } from './scenarios/tracing.js';
+import { measureUncachedRead } from './scenarios/uncached-read.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = resolve(here, '../..');
@@ -175,13 +176,36 @@ async function main(): Promise<void> {
     log('scenario 1/2: public read path against a bare fastify server');
     storage.readPath = await measureReadPath(context, main, httpGatewayUrl);
   }
+  if (has('uncached')) {
+    log('scenario 8: the read path with catalog uncached against fastify + pg running the same query');
+    const queryServer = await startHelper<{ port: number }>(join(here, 'query-server.main.js'), [], {
+      env: { ...process.env, DATABASE_URL: main.databaseUrls.catalog ?? main.databaseUrl },
+    });
+    cleanups.push(() => queryServer.stop());
+    const uncached = (await startPlatformProcess(
+      'platform with catalog uncached (postgresql)',
+      'postgresql',
+      { ports: offsetPorts(config.portOffset + 300), databaseUrl: database.url, dataDir: join(scratch, 'uncached') },
+      serviceEnv({ DATABASE_URL: database.url, PRODUCT_CACHE: 'false', SEED_DEMO_DATA: 'false' }),
+    )) as RunningPlatform & { stop(): Promise<void> };
+    storage.uncachedRead = await measureUncachedRead(
+      context,
+      uncached.gatewayUrl,
+      `http://127.0.0.1:${queryServer.announced.port}`,
+    );
+    await uncached.stop();
+    await queryServer.stop();
+  }
   if (has('auth')) {
     log('scenario 3: authenticated read against the public read');
     storage.authenticatedRead = await measureAuthenticatedRead(context, main);
   }
   if (has('latency')) {
-    log(`scenario 5: latency at ${config.fixedRate} requests/s`);
-    storage.fixedRate = await measureFixedRateLatency(context, main);
+    // a rate the path sustains on this machine now, unless one is given: past saturation the figure is the queue
+    const saturated = storage.readPath?.comparison.subjects[0]?.median.rps;
+    const rate = config.fixedRate || sustainableRate(saturated ?? 500);
+    log(`scenario 5: latency at ${rate} requests/s`);
+    storage.fixedRate = await measureFixedRateLatency(context, main, rate);
   }
   if (has('startup')) {
     log('scenario 6: process start to ready, per service');
@@ -241,6 +265,18 @@ async function main(): Promise<void> {
   results.durationSeconds = Math.round((Date.now() - started.getTime()) / 1000);
   const written = writeReport(results, repoRoot);
   log(`\nwrote ${written.json} and ${written.markdown} (${results.durationSeconds} s)`);
+}
+
+// Ctrl-C or a SIGTERM stops every helper and platform the run started, not only the run itself
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`\n${signal}: stopping what the run started`);
+    void (async () => {
+      while (cleanups.length > 0) await cleanups.pop()!().catch(() => {});
+      rmSync(scratch, { recursive: true, force: true });
+      process.exit(130);
+    })();
+  });
 }
 
 try {

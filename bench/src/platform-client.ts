@@ -7,7 +7,13 @@ export interface User {
 }
 
 async function call(url: string, init: RequestInit & { expect: number }): Promise<unknown> {
-  const response = await fetch(url, init);
+  let response = await fetch(url, init);
+  // auth refuses logins beyond what it can hash at once with 503 + Retry-After (a loaded machine reaches that)
+  for (let retry = 0; response.status === 503 && response.headers.has('retry-after') && retry < 10; retry++) {
+    await response.arrayBuffer();
+    await new Promise((done) => setTimeout(done, Number(response.headers.get('retry-after')) * 1000 || 1000));
+    response = await fetch(url, init);
+  }
   const text = await response.text();
   if (response.status !== init.expect) {
     throw new Error(

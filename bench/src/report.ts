@@ -11,11 +11,13 @@ import type { OrderPlacementResult } from './scenarios/order-placement.js';
 import type { ReadPathResult } from './scenarios/read-path.js';
 import type { StartupResult } from './scenarios/startup.js';
 import type { TracingResult } from './scenarios/tracing.js';
+import type { UncachedReadResult } from './scenarios/uncached-read.js';
 
 export interface StorageResults {
   storage: string;
   idleResidentMiB: Record<string, number>;
   readPath?: ReadPathResult;
+  uncachedRead?: UncachedReadResult;
   authenticatedRead?: AuthenticatedReadResult;
   tracing?: TracingResult;
   fixedRate?: FixedRateResult;
@@ -32,6 +34,7 @@ export interface BenchResults {
 }
 
 export const GOALS = {
+  uncachedReadRatio: 0.6,
   readRatio: 0.35,
   readRatioStretch: 0.5,
   authenticatedRatio: 0.9,
@@ -40,6 +43,7 @@ export const GOALS = {
   addedP99Ms: 2,
   readyMs: 1_000,
   idleTotalMiB: 400,
+  embeddedOrdersRatio: 0.8,
 } as const;
 
 export const SERVICE_NAMES = ['auth', 'catalog', 'orders', 'gateway'] as const;
@@ -92,12 +96,13 @@ export function renderResults(results: BenchResults, jsonPath: string): string {
   out.push(
     `Run of ${results.date.slice(0, 16).replace('T', ' ')} UTC, ${results.durationSeconds} s; raw figures in \`${jsonPath}\`.`,
     '',
-    `Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; ` +
+    `Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, ${machine.os ?? machine.platform}, Node ${machine.node}, ${machine.platform}; ` +
       `1-minute load average ${machine.loadAverageAtStart} at the start${machine.loadAverageAtStart > machine.cores ? ' (the machine was shared with other work: expect noise)' : ''}.`,
     '',
     `Load: autocannon on loopback (scenario 5: evenly spaced requests), pipelining 1, ${config.connections} connections, ${config.warmupSeconds} s warm-up per contender, ` +
       `${config.rounds} rounds of ${config.durationSeconds} s alternating with the baseline (order rotating), medians of the rounds.`,
   );
+  out.push('', ...goalsTable(results));
   for (const s of results.storages) {
     out.push(
       '',
@@ -118,6 +123,17 @@ export function renderResults(results: BenchResults, jsonPath: string): string {
         `**1${subjects.length > 1 ? ' and 2' : ''}. Public read \`GET /api/catalog/products\` against a bare fastify server with the same body**`,
         '',
         comparisonTable(s.readPath.comparison, goals),
+      );
+    }
+    if (s.uncachedRead) {
+      const subject = s.uncachedRead.comparison.subjects[0]!;
+      out.push(
+        '',
+        "**8. The read path with catalog's product cache off (`PRODUCT_CACHE=false`, one query per read) against a minimal fastify + pg server running the same query**",
+        '',
+        comparisonTable(s.uncachedRead.comparison, [
+          `>= ${GOALS.uncachedReadRatio} ${met(subject.ratio >= GOALS.uncachedReadRatio)}`,
+        ]),
       );
     }
     if (s.authenticatedRead) {
@@ -190,4 +206,35 @@ export function renderResults(results: BenchResults, jsonPath: string): string {
     }
   }
   return out.join('\n');
+}
+
+/** Every goal of issue 16 in one table: the figure, its goal, met or not, from this run (n/a: not measured). */
+export function goalsTable(results: BenchResults): string[] {
+  const real = results.storages.find((s) => s.storage === 'postgresql');
+  const embedded = results.storages.find((s) => s.storage === 'embedded');
+  const ratio = (c: ComparisonResult | undefined) => c?.subjects[0]?.ratio;
+  const uncached = ratio(real?.uncachedRead?.comparison);
+  const cached = ratio(real?.readPath?.comparison);
+  const authenticated = ratio(real?.authenticatedRead?.comparison);
+  const fixed = real?.fixedRate;
+  const ready = real?.startup ? SERVICE_NAMES.map((name) => real.startup?.services[name]?.medianReadyMs) : undefined;
+  const slowest = ready?.every((ms) => ms !== undefined) ? Math.max(...(ready as number[])) : undefined;
+  const idle = real ? SERVICE_NAMES.reduce((sum, name) => sum + (real.idleResidentMiB[name] ?? 0), 0) : undefined;
+  const ordersRatio =
+    real?.orders && embedded?.orders ? embedded.orders.ordersPerSecond / real.orders.ordersPerSecond : undefined;
+  const check = (value: number | undefined, ok: (v: number) => boolean) =>
+    value === undefined || !Number.isFinite(value) ? 'n/a' : met(ok(value));
+  return [
+    '**Goals of issue 16** (real PostgreSQL unless said; each ratio from alternating rounds of this run)',
+    '',
+    '| goal | figure | met |',
+    '| --- | ---: | --- |',
+    `| uncached read path >= ${GOALS.uncachedReadRatio} of fastify + pg running the same query (8) | ${num(uncached)} | ${check(uncached, (v) => v >= GOALS.uncachedReadRatio)} |`,
+    `| cached public read >= ${GOALS.readRatio} of bare fastify, stretch ${GOALS.readRatioStretch} (1) | ${num(cached)} | ${check(cached, (v) => v >= GOALS.readRatio)}, stretch ${check(cached, (v) => v >= GOALS.readRatioStretch)} |`,
+    `| authenticated read >= ${GOALS.authenticatedRatio} of the public read (3) | ${num(authenticated)} | ${check(authenticated, (v) => v >= GOALS.authenticatedRatio)} |`,
+    `| added latency at ${fixed ? `${fixed.rate} req/s` : 'a fixed rate'}: p90 <= +${GOALS.addedP90Ms} ms, p99 <= +${GOALS.addedP99Ms} ms (5) | ${fixed ? `+${num(fixed.addedP90Ms)} / +${num(fixed.addedP99Ms)} ms` : 'n/a'} | ${fixed ? met(fixed.addedP90Ms <= GOALS.addedP90Ms && fixed.addedP99Ms <= GOALS.addedP99Ms) : 'n/a'} |`,
+    `| each service ready < ${GOALS.readyMs} ms (6, slowest median) | ${slowest === undefined ? 'n/a' : `${num(slowest, 0)} ms`} | ${check(slowest, (v) => v < GOALS.readyMs)} |`,
+    `| the four services < ${GOALS.idleTotalMiB} MiB idle (6) | ${idle === undefined ? 'n/a' : `${num(idle, 1)} MiB`} | ${check(idle, (v) => v < GOALS.idleTotalMiB)} |`,
+    `| orders/s on the embedded server >= ${GOALS.embeddedOrdersRatio} of a separate PostgreSQL (7) | ${num(ordersRatio)}${real?.orders && embedded?.orders ? ` (${num(embedded.orders.ordersPerSecond, 0)} / ${num(real.orders.ordersPerSecond, 0)})` : ''} | ${check(ordersRatio, (v) => v >= GOALS.embeddedOrdersRatio)} |`,
+  ];
 }

@@ -192,6 +192,29 @@ function defineDomainContract(api: ApiClient): void {
     expect(await stockOf(product.id)).toBe(before);
   });
 
+  it('revalidates product reads: ETag and Cache-Control, 304 while unchanged, a new ETag once an order took stock', async () => {
+    const user = await newUser(api, 'etag');
+    const product = await firstWithStock(1);
+    const path = `/api/catalog/products/${product.id}`;
+    const first = await api('GET', path);
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[^"]+"$/);
+    expect(first.headers.get('cache-control')).toBe('public, no-cache');
+    const unchanged = await api('GET', path, { headers: { 'if-none-match': etag! } });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.text).toBe('');
+
+    const placed = await api('POST', '/api/orders', {
+      token: user.accessToken,
+      body: { items: [{ productId: product.id, quantity: 1 }] },
+    });
+    expect(placed.status).toBe(201);
+    const changed = await api('GET', path, { headers: { 'if-none-match': etag! } });
+    expect(changed.status).toBe(200);
+    expect(changed.json.stock).toBe(first.json.stock - 1);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+  });
+
   it('returns the first order for a repeated Idempotency-Key and reserves nothing more', async () => {
     const user = await newUser(api, 'retry');
     const product = await firstWithStock(2);

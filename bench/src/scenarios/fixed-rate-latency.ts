@@ -11,9 +11,15 @@ export interface FixedRateResult {
   addedP99Ms: number;
 }
 
+/** The rate a path sustains with room to spare: half its saturated throughput, in steps of 50 (at least 50). */
+export function sustainableRate(saturatedRps: number): number {
+  return Math.max(50, Math.floor(saturatedRps / 2 / 50) * 50);
+}
+
 export async function measureFixedRateLatency(
   context: BenchContext,
   platform: RunningPlatform,
+  rate: number,
 ): Promise<FixedRateResult> {
   const { config, log } = context;
   const comparison = await compare(
@@ -21,7 +27,7 @@ export async function measureFixedRateLatency(
     [{ name: 'gateway (gRPC)', target: { url: platform.gatewayUrl + PRODUCTS_PATH } }],
     {
       connections: config.fixedRateConnections,
-      overallRate: config.fixedRate,
+      overallRate: rate,
       durationSeconds: config.durationSeconds,
       rounds: config.rounds,
       warmupSeconds: config.warmupSeconds,
@@ -31,7 +37,7 @@ export async function measureFixedRateLatency(
   const subject = comparison.subjects[0]!;
   return {
     comparison,
-    rate: config.fixedRate,
+    rate,
     addedP90Ms: round(subject.median.p90 - comparison.baseline.median.p90, 3),
     addedP99Ms: round(subject.median.p99 - comparison.baseline.median.p99, 3),
   };

@@ -112,7 +112,7 @@ export async function measureOrderPlacement(
     const { rows: reservedRows } = await db.query<{ quantity: string | null }>(
       `SELECT sum(l.quantity) AS quantity FROM catalog.reservation_lines l
        JOIN catalog.reservations r ON r.id = l.reservation_id
-       WHERE l.product_id = $1 AND r.status = 'reserved'`,
+       WHERE l.product_id = $1 AND r.status IN ('held', 'confirmed')`,
       [scarce],
     );
     const finalStock = stockRows[0]!.stock;

@@ -52,10 +52,13 @@ function observingInterceptor(logger: Logger, metrics: Metrics): ServerIntercept
         const code = grpcCodeName(status.code);
         metrics.observeGrpcServer({ ...labels, grpc_code: code }, seconds);
         if (!isHealth) {
-          const line = { ...labels, grpcCode: code, ms: Math.round(seconds * 1000) };
-          if (status.code === GrpcStatus.INTERNAL || status.code === GrpcStatus.UNKNOWN) {
-            logger.error({ ...line, detail: status.details }, 'call failed');
-          } else logger.info(line, 'call completed');
+          const failed = status.code === GrpcStatus.INTERNAL || status.code === GrpcStatus.UNKNOWN;
+          // the line is built only when it will be written: at LOG_LEVEL=warn it showed in the read path's profile
+          if (failed || logger.isLevelEnabled('info')) {
+            const line = { ...labels, grpcCode: code, ms: Math.round(seconds * 1000) };
+            if (failed) logger.error({ ...line, detail: status.details }, 'call failed');
+            else logger.info(line, 'call completed');
+          }
         }
         next(status);
       },

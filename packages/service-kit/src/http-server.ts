@@ -133,7 +133,8 @@ export function createHttpServer({
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
     metrics.observeHttp({ method: request.method, route, status_code: reply.statusCode }, seconds);
-    if (OPS_ROUTES.has(route)) return;
+    // built only when it will be written: at LOG_LEVEL=warn the line object alone showed in the read path's profile
+    if (OPS_ROUTES.has(route) || !(request.log as Logger).isLevelEnabled('info')) return;
     request.log.info(
       {
         method: request.method,

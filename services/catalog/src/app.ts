@@ -1,5 +1,6 @@
-// Builds the catalog service from its config: storage (migrated, optionally seeded), the gRPC API with its token
-// verifier, the stock hold sweeper, and the ops server, as service-kit's ServiceApp. Importing it starts nothing.
+// Builds the catalog service from its config: storage (migrated, optionally seeded) with product reads from memory
+// (PRODUCT_CACHE), the gRPC API with its token verifier, the stock hold sweeper, and the ops server, as
+// service-kit's ServiceApp. Importing it starts nothing.
 import { createJwtVerifier } from '@platform/auth-kit';
 import { catalogV1 } from '@platform/contracts';
 import {
@@ -16,12 +17,15 @@ import {
   pingDatabase,
   type ServiceApp,
 } from '@platform/service-kit';
+import { withProductCache } from './cached-products-repository.js';
 import type { Config } from './config.js';
 import { demoProducts } from './demo-products.js';
 import { CATALOG_SCHEMA, migrations } from './migrations.js';
+import { createProductCache, type ProductCache } from './product-cache.js';
 import { createProductsGrpc } from './products.grpc.js';
 import { createProductsRepository } from './products.repository.js';
 import { createProductsService, type ProductsService } from './products.service.js';
+import type { Product } from './products.types.js';
 
 export const SERVICE_NAME = 'catalog';
 /** The fully qualified gRPC service name, as health checks ask for it. */
@@ -34,6 +38,8 @@ export interface CatalogApp extends ServiceApp {
   readonly products: ProductsService;
   /** For tests that arrange rows directly. */
   readonly pool: Pool;
+  /** The product reads' memory (PRODUCT_CACHE), for tests and operators; undefined when off. */
+  readonly productCache: ProductCache<Product> | undefined;
 }
 
 export async function buildApp(config: AppConfig, { logger }: { logger: Logger }): Promise<CatalogApp> {
@@ -44,7 +50,19 @@ export async function buildApp(config: AppConfig, { logger }: { logger: Logger }
     migrations,
     logger,
   });
-  const products = createProductsService(createProductsRepository(pool), { holdMs: config.STOCK_HOLD_TTL_MS });
+  const repository = createProductsRepository(pool);
+  // reads from memory: every write below drops the copy after it finished, other replicas' writes by NOTIFY
+  const cache = config.PRODUCT_CACHE
+    ? createProductCache<Product>({
+        loadAll: () => repository.list(),
+        loadOne: (id) => repository.findById(id),
+        connectionString: config.DATABASE_URL,
+        logger,
+      })
+    : undefined;
+  const products = createProductsService(cache ? withProductCache(repository, cache) : repository, {
+    holdMs: config.STOCK_HOLD_TTL_MS,
+  });
   if (config.SEED_DEMO_DATA) {
     const added = await products.seed(demoProducts).catch(async (error: unknown) => {
       await pool.end();
@@ -52,6 +70,8 @@ export async function buildApp(config: AppConfig, { logger }: { logger: Logger }
     });
     logger.info({ added }, added > 0 ? 'demo products seeded' : 'catalog not empty: demo products not seeded');
   }
+  // resolves once listening, or after a first failed try: until it listens, reads go to the database
+  await cache?.start();
 
   const metrics = createMetrics(SERVICE_NAME);
   // the stock RPCs take service tokens only: this audience is never in an end user's token
@@ -88,8 +108,9 @@ export async function buildApp(config: AppConfig, { logger }: { logger: Logger }
     background: [sweeper],
     closers: [
       { name: 'token verifier', close: () => verifier.close() },
+      ...(cache ? [{ name: 'product cache', close: () => cache.close() }] : []),
       { name: 'database pool', close: () => pool.end() },
     ],
   });
-  return { ...app, products, pool };
+  return { ...app, products, pool, productCache: cache };
 }

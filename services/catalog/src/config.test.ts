@@ -16,6 +16,7 @@ describe('catalog config', () => {
       STOCK_CLIENTS: 'orders',
       STOCK_HOLD_TTL_MS: 30_000,
       STOCK_HOLD_SWEEP_INTERVAL_MS: 5_000,
+      PRODUCT_CACHE: true,
       HOST: '127.0.0.1',
       SHUTDOWN_TIMEOUT_MS: 10_000,
     });

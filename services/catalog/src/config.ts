@@ -23,6 +23,11 @@ export const configSchema = Type.Object({
   STOCK_HOLD_TTL_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
   /** How often expired holds are looked for and released (by one replica at a time per hold). */
   STOCK_HOLD_SWEEP_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 600_000, default: 5_000 }),
+  /**
+   * Serves product reads from memory, kept coherent by the catalog's own writes and PostgreSQL LISTEN/NOTIFY;
+   * `false` reads the database on every request (the benchmark's uncached path).
+   */
+  PRODUCT_CACHE: Type.Boolean({ default: true }),
 });
 
 export type Config = Static<typeof configSchema>;

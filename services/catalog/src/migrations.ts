@@ -65,4 +65,20 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX reservations_held_expiry ON catalog.reservations (expires_at) WHERE status = 'held';
     `,
   },
+  {
+    version: 3,
+    name: 'a notification after every change of products, for the product cache of every replica',
+    sql: `
+      -- pg_notify is sent at commit, and only then: a rolled-back change notifies nobody. Per statement, not per
+      -- row: a cache drops everything at once, and PostgreSQL folds equal notifications of one transaction.
+      CREATE FUNCTION catalog.notify_products_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('catalog_products_changed', '');
+        RETURN NULL;
+      END
+      $$;
+      CREATE TRIGGER products_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON catalog.products
+        FOR EACH STATEMENT EXECUTE FUNCTION catalog.notify_products_changed();
+    `,
+  },
 ];

@@ -1,8 +1,10 @@
-// Public catalog routes: REST in, gRPC to the catalog service out, proto messages mapped to the contract's JSON.
+// Public catalog routes: REST in, gRPC to the catalog service out, proto messages mapped to the contract's JSON,
+// each 200 with an ETag that a conditional request revalidates.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { catalogV1 } from '@platform/contracts';
 import { HttpProblem } from '@platform/service-kit';
 import { type Product, productListSchema, productParamsSchema, productSchema } from './catalog.schema.js';
+import { conditionalGet } from './conditional-get.js';
 import type { CatalogClient } from './grpc-clients.js';
 import { problemResponses, publicSecurity } from './openapi.js';
 
@@ -13,6 +15,9 @@ export interface CatalogRoutesOptions {
 const tags = ['catalog'];
 
 export const catalogRoutes: FastifyPluginAsyncTypebox<CatalogRoutesOptions> = async (app, { catalog }) => {
+  // public and the same for everyone: revalidated with ETag and If-None-Match (this plugin's routes only)
+  conditionalGet(app);
+
   app.get(
     '/api/catalog/products',
     {

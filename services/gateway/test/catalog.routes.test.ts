@@ -151,6 +151,61 @@ describe('GET /api/catalog/products/:id', () => {
   });
 });
 
+describe('conditional reads: ETag, Cache-Control, If-None-Match', () => {
+  it('answers 200 with a strong ETag, 304 with no body to a matching If-None-Match, a new ETag after stock changes', async () => {
+    const url = `/api/catalog/products/${product.id}`;
+    const first = await gateway.http.inject({ method: 'GET', url });
+    expect(first.statusCode).toBe(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    expect(first.headers['cache-control']).toBe('public, no-cache');
+
+    const revalidated = await gateway.http.inject({ method: 'GET', url, headers: { 'if-none-match': etag } });
+    expect(revalidated.statusCode).toBe(304);
+    expect(revalidated.body).toBe('');
+    expect(revalidated.headers.etag).toBe(etag);
+    expect(revalidated.headers['cache-control']).toBe('public, no-cache');
+    // a list naming it, and the weak form of it, match too (If-None-Match compares weakly)
+    for (const listed of [`"other", ${etag}`, `W/${etag}`, '*']) {
+      const again = await gateway.http.inject({ method: 'GET', url, headers: { 'if-none-match': listed } });
+      expect(again.statusCode).toBe(304);
+    }
+
+    const stock = product.stock;
+    product.stock = stock - 1;
+    try {
+      const changed = await gateway.http.inject({ method: 'GET', url, headers: { 'if-none-match': etag } });
+      expect(changed.statusCode).toBe(200);
+      expect(changed.json()).toMatchObject({ id: product.id, stock: stock - 1 });
+      expect(changed.headers.etag).not.toBe(etag);
+      const list = await gateway.http.inject({ method: 'GET', url: '/api/catalog/products' });
+      const listAgain = await gateway.http.inject({
+        method: 'GET',
+        url: '/api/catalog/products',
+        headers: { 'if-none-match': list.headers.etag as string },
+      });
+      expect(listAgain.statusCode).toBe(304);
+    } finally {
+      product.stock = stock;
+    }
+  });
+
+  it('never answers an error with an ETag or a 304, and keeps it out of the store', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    catalog.misbehave({ fail: status.NOT_FOUND, details: 'no product has this id', times: 2 });
+    const response = await gateway.http.inject({ method: 'GET', url: `/api/catalog/products/${missing}` });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers.etag).toBeUndefined();
+    expect(response.headers['cache-control']).toBe('no-store');
+    const conditional = await gateway.http.inject({
+      method: 'GET',
+      url: `/api/catalog/products/${missing}`,
+      headers: { 'if-none-match': '*' },
+    });
+    expect(conditional.statusCode).toBe(404);
+  });
+});
+
 describe('when the catalog goes away', () => {
   it('answers 503 quickly while it is down and recovers when it is back', async () => {
     await catalog.stop();
