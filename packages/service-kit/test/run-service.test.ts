@@ -34,7 +34,8 @@ function start(env: Record<string, string>): Started {
   child.stderr?.on('data', (chunk) => {
     stderr += chunk;
   });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  // 'close', not 'exit': the child's last lines may still be in the pipe when it exits
+  const exited = once(child, 'close').then(([code]) => code as number | null);
   const lines = () =>
     stdout
       .split('\n')
