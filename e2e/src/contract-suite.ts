@@ -1,4 +1,4 @@
-// The public contract (CONTRACT.md) as one suite, run against any base URL: the processes `npm start` runs, the
+// The public contract (docs/contract.md) as one suite, run against any base URL: the processes `npm start` runs, the
 // docker compose stack, or a cluster's ingress.
 import { describe, expect, it } from 'vitest';
 import { type ApiClient, createApiClient, decodeJwt, newUser, uniqueEmail } from './http-client.js';

@@ -1,4 +1,4 @@
-// The auth routes' bodies and answers (CONTRACT.md, "Public HTTP API"), in one place: auth validates requests with
+// The auth routes' bodies and answers (docs/contract.md, "Public HTTP API"), in one place: auth validates requests with
 // them and the gateway publishes them in its OpenAPI document, so the limits a client reads are the ones enforced.
 // Every string and array is bounded and every integer has a format and a range, as the OWASP API rules ask.
 import Type, { type Static } from 'typebox';

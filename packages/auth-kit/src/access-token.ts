@@ -1,4 +1,4 @@
-// The platform's rules for an access token (CONTRACT.md, "Tokens"; RFC 8725; RFC 9068's explicit type), applied
+// The platform's rules for an access token (docs/contract.md, "Tokens"; RFC 8725; RFC 9068's explicit type), applied
 // the same way wherever a token is checked: by the JWKS verifier of the gateway and the services, and by the auth
 // service against its own key ring. Only the source of the key differs between them.
 import type { KeyObject } from 'node:crypto';

@@ -43,7 +43,7 @@ export const platformNamespace = 'platform';
  */
 export const requestFlow: readonly string[] = requestFlowOf(deployedServices);
 
-/** A request of the public API (CONTRACT.md) as the edge sees it, to follow through the ingress routes. */
+/** A request of the public API (docs/contract.md) as the edge sees it, to follow through the ingress routes. */
 export interface PublicRequest {
   method: string;
   path: string;

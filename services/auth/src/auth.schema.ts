@@ -1,4 +1,4 @@
-// Request and response schemas of the auth routes (CONTRACT.md, "Public HTTP API"); route types derive from them.
+// Request and response schemas of the auth routes (docs/contract.md, "Public HTTP API"); route types derive from them.
 // The bodies and answers live in @platform/api-schemas, because the gateway publishes the very same ones.
 import { type ProblemBody, problemSchema } from '@platform/service-kit';
 import Type from 'typebox';

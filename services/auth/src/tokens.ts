@@ -1,5 +1,5 @@
 // Access tokens: signing with the key ring's current key, and the local check of tokens this service issued under
-// exactly the rules of @platform/auth-kit (the same functions; CONTRACT.md, "Tokens").
+// exactly the rules of @platform/auth-kit (the same functions; docs/contract.md, "Tokens").
 import { randomUUID } from 'node:crypto';
 import {
   ACCESS_TOKEN_TYPE,

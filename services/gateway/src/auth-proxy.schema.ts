@@ -1,4 +1,4 @@
-// HTTP shapes of the auth routes the gateway forwards (CONTRACT.md, public API). The bodies and answers are auth's
+// HTTP shapes of the auth routes the gateway forwards (docs/contract.md, public API). The bodies and answers are auth's
 // own (@platform/api-schemas): auth validates with them, the OpenAPI document publishes them, so the limits a client
 // reads are the ones enforced. The discovery documents are described here (auth serves them).
 import {

@@ -1,4 +1,4 @@
-// HTTP shapes of the orders routes (CONTRACT.md, public API): validation, fast serialization and the OpenAPI
+// HTTP shapes of the orders routes (docs/contract.md, public API): validation, fast serialization and the OpenAPI
 // document all come from these; the TypeScript types are derived from them.
 import Type, { type Static } from 'typebox';
 import { cents, currency, int32, pathId, uuid } from './api-bounds.js';
