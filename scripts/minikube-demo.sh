@@ -32,7 +32,12 @@ grafana_port=${GRAFANA_PORT:-3000}
 kiali_port=${KIALI_PORT:-20001}
 registry_port=${REGISTRY_PORT:-5000}
 state=${XDG_RUNTIME_DIR:-/tmp}/platform-minikube-demo-$profile
-services=(auth catalog orders gateway storefront loadgen)
+# the images it builds and the Deployments it waits for: every service of the platform's list (packages/topology)
+mapfile -t services < <(node packages/topology/bin/topology.mjs names)
+if [ "${#services[@]}" -eq 0 ]; then
+  echo "minikube-demo: cannot read the list of services (packages/topology): run npm ci" >&2
+  exit 1
+fi
 
 dry_run=false
 command=up
