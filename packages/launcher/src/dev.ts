@@ -4,9 +4,9 @@
 import { loadConfig } from './config.js';
 import { startDevLoop } from './dev-loop.js';
 import { type Platform, startPlatform } from './platform.js';
-import { prettyLogLines } from './pretty-log-lines.js';
+import { platformOptions } from './platform-options.js';
 import { repoRoot } from './repo-root.js';
-import { offsetPorts, SERVICES } from './services.js';
+import { SERVICES } from './services.js';
 import { transpilingBuild } from './transpile-build.js';
 import { turboBuild } from './workspace-build.js';
 
@@ -43,19 +43,7 @@ const onSignal = (signal: NodeJS.Signals) => {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 
 try {
-  platform = await startPlatform({
-    env: config.environment,
-    dataDir: config.dataDir,
-    databaseUrl: config.databaseUrl,
-    embeddedPostgresPort: config.embeddedPostgresPort,
-    ports: offsetPorts(config.portOffset),
-    gatewayHost: config.gatewayHost,
-    stopTimeoutMs: config.stopTimeoutMs,
-    ...(config.withLoad ? { services: SERVICES.map((s) => s.name) } : {}),
-    color: tty && config.colorAllowed,
-    ...(tty ? { formatLine: prettyLogLines(config.colorAllowed) } : {}),
-    signal: startup.signal,
-  });
+  platform = await startPlatform(platformOptions(config, { tty: tty, signal: startup.signal }));
 } catch (error) {
   if (startup.signal.aborted) process.exit(0);
   process.stderr.write(`launcher: could not start the platform: ${(error as Error).message}\n`);

@@ -2,8 +2,7 @@
 // `npm start -- --with-load` runs the load generator too.
 import { loadConfig } from './config.js';
 import { startPlatform } from './platform.js';
-import { prettyLogLines } from './pretty-log-lines.js';
-import { offsetPorts, SERVICES } from './services.js';
+import { platformOptions } from './platform-options.js';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -38,19 +37,9 @@ const onSignal = (signal: NodeJS.Signals) => {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 
 try {
-  platform = await startPlatform({
-    env: config.environment,
-    dataDir: config.dataDir,
-    databaseUrl: config.databaseUrl,
-    embeddedPostgresPort: config.embeddedPostgresPort,
-    ports: offsetPorts(config.portOffset),
-    gatewayHost: config.gatewayHost,
-    stopTimeoutMs: config.stopTimeoutMs,
-    ...(config.withLoad ? { services: SERVICES.map((s) => s.name) } : {}),
-    color: Boolean(process.stdout.isTTY) && config.colorAllowed,
-    ...(process.stdout.isTTY ? { formatLine: prettyLogLines(config.colorAllowed) } : {}),
-    signal: startup.signal,
-  });
+  platform = await startPlatform(
+    platformOptions(config, { tty: Boolean(process.stdout.isTTY), signal: startup.signal }),
+  );
 } catch (error) {
   if (startup.signal.aborted) process.exit(0);
   const err = error as NodeJS.ErrnoException;
