@@ -1,7 +1,7 @@
 # The one Dockerfile of every service image; the service is a build argument, the repo root the context:
 #   docker build --build-arg SERVICE=<name> -t platform/<name>:dev .
-# A new service needs nothing here: it is services/<name>/ with the shape every service has (dist/main.js, and a
-# dist/config.js whose configSchema defaults OPS_PORT or PORT, the port answering /healthz).
+# A new service needs nothing here: it is services/<name>/ with the shape every service has (bundle/main.mjs, its
+# esbuild bundle, and a dist/config.js whose configSchema defaults OPS_PORT or PORT, the port answering /healthz).
 # Stages: prune the monorepo to the service -> install (only when a lockfile or manifest changed) -> build ->
 # test (a failing test fails the build) -> production dependencies -> slim runtime with what the service's workspaces
 # ship (their package "files": dist, and e.g. the storefront's views/ and public/) and production deps only.
@@ -41,7 +41,7 @@ COPY --from=prune /out/production-workspaces.mjs /tmp/
 RUN npx turbo run test --filter="@platform/${SERVICE}" --output-logs=new-only \
  && node /tmp/production-workspaces.mjs list "@platform/${SERVICE}" >/tmp/release-files \
  && mkdir /release && xargs -I{} cp -r --parents {} /release/ </tmp/release-files \
- && test -s "/release/services/${SERVICE}/dist/main.js" \
+ && test -s "/release/services/${SERVICE}/bundle/main.mjs" \
  && test -s "/release/services/${SERVICE}/dist/config.js"
 
 FROM install AS production-dependencies
@@ -75,4 +75,5 @@ USER node
 # else the default of the service's own config schema, so no port is written here for any service
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "--input-type=module", "--eval", "const { properties: p } = (await import('./dist/config.js')).configSchema; const port = process.env.OPS_PORT || process.env.PORT || (p.OPS_PORT ?? p.PORT).default; const ok = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2500) }).then((r) => r.ok, () => false); process.exit(ok ? 0 : 1);"]
-CMD ["node", "dist/main.js"]
+# the bundle: one file to read and compile instead of a thousand modules (packages/service-bundler)
+CMD ["node", "bundle/main.mjs"]

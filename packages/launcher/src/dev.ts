@@ -43,7 +43,8 @@ const onSignal = (signal: NodeJS.Signals) => {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 
 try {
-  platform = await startPlatform(platformOptions(config, { tty: tty, signal: startup.signal }));
+  // tsc's modules rather than the bundles: an edit is transpiled file by file and never bundled
+  platform = await startPlatform({ ...platformOptions(config, { tty: tty, signal: startup.signal }), modules: true });
 } catch (error) {
   if (startup.signal.aborted) process.exit(0);
   process.stderr.write(`launcher: could not start the platform: ${(error as Error).message}\n`);

@@ -58,6 +58,11 @@ export interface StartPlatformOptions {
    * (Node reads each module's source map as it loads), so the benchmark turns it off, as the images run.
    */
   sourceMaps?: boolean;
+  /**
+   * Run each service from its modules (`moduleEntry`, dist/main.js) instead of its bundle: `npm run dev`, whose
+   * rebuilds transpile the edited files and do not bundle. Default false.
+   */
+  modules?: boolean;
 }
 
 /**
@@ -154,9 +159,11 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
     if (!definition) throw new Error(`unknown service ${name}; known: ${table.map((s) => s.name).join(', ')}`);
     return definition;
   });
-  const missing = definitions.filter((d) => !existsSync(resolve(repoRoot, d.entry)));
+  const entryOf = (definition: ServiceDefinition) =>
+    options.modules && definition.moduleEntry ? definition.moduleEntry : definition.entry;
+  const missing = definitions.filter((d) => !existsSync(resolve(repoRoot, entryOf(d))));
   if (missing.length > 0) {
-    throw new Error(`not built: ${missing.map((d) => d.entry).join(', ')} (run \`npm run build\` first)`);
+    throw new Error(`not built: ${missing.map(entryOf).join(', ')} (run \`npm run build\` first)`);
   }
 
   const width = Math.max('launcher'.length, 'postgres'.length, ...names.map((n) => n.length));
@@ -210,7 +217,10 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
       const supervisor = new Supervisor({
         name: definition.name,
         command: process.execPath,
-        args: [...(options.sourceMaps === false ? [] : ['--enable-source-maps']), resolve(repoRoot, definition.entry)],
+        args: [
+          ...(options.sourceMaps === false ? [] : ['--enable-source-maps']),
+          resolve(repoRoot, entryOf(definition)),
+        ],
         cwd: repoRoot,
         env: serviceEnvironment(definition, env, {
           databaseUrl: databaseUrls[definition.name] ?? '',

@@ -46,7 +46,8 @@ describe('the service table', () => {
 
   it('runs each service from its own built entry and pins it to the port its readiness URL uses', () => {
     for (const service of SERVICES) {
-      expect(service.entry).toBe(`services/${service.name}/dist/main.js`);
+      expect(service.entry).toBe(`services/${service.name}/bundle/main.mjs`);
+      expect(service.moduleEntry).toBe(`services/${service.name}/dist/main.js`);
       const readyPort = new URL(service.readyUrl).port;
       expect(Object.values(service.env ?? {})).toContain(readyPort);
     }

@@ -8,6 +8,7 @@ import {
   entryPoint,
   inCallOrder,
   listenEnv,
+  moduleEntryPoint,
   opsRole,
   type PlatformPorts,
   portIn,
@@ -21,8 +22,10 @@ export { CONTRACT_PORTS, type PlatformPorts };
 
 export interface ServiceDefinition {
   name: string;
-  /** Built entry point, relative to the repo root; run with the launcher's own node. */
+  /** Built entry point (the service's bundle), relative to the repo root; run with the launcher's own node. */
   entry: string;
+  /** The same service as tsc's modules (dist/main.js), which `npm run dev` runs; absent, `entry` is run. */
+  moduleEntry?: string;
   /** Answers 200 once the service can serve (CONTRACT: GET /readyz on its HTTP or ops port). */
   readyUrl: string;
   /** Gets DATABASE_URL (the embedded server's, unless one was given). */
@@ -78,6 +81,7 @@ export function definitionOf(
   return {
     name: service.name,
     entry: entryPoint(service.name),
+    moduleEntry: moduleEntryPoint(service.name),
     readyUrl: `http://${local(own(opsRole(service)))}/readyz`,
     ...(service.storage ? { usesDatabase: true } : {}),
     ...(service.dataDir ? { usesDataDir: true } : {}),

@@ -193,9 +193,21 @@ describe('startPlatform', () => {
       start({
         env: {},
         dataDir: tempDir(),
-        table: [{ name: 'ghost', entry: 'services/ghost/dist/main.js', readyUrl: 'http://127.0.0.1:1/readyz' }],
+        table: [{ name: 'ghost', entry: 'services/ghost/bundle/main.mjs', readyUrl: 'http://127.0.0.1:1/readyz' }],
       }),
-    ).rejects.toThrow('not built: services/ghost/dist/main.js');
+    ).rejects.toThrow('not built: services/ghost/bundle/main.mjs');
+  });
+
+  it('runs the modules instead of the bundle when asked (npm run dev)', async () => {
+    const ghost = {
+      name: 'ghost',
+      entry: 'test/fixtures/http-service.mjs',
+      moduleEntry: 'services/ghost/dist/main.js',
+      readyUrl: 'http://127.0.0.1:1/readyz',
+    };
+    await expect(start({ env: {}, dataDir: tempDir(), table: [ghost], modules: true })).rejects.toThrow(
+      'not built: services/ghost/dist/main.js',
+    );
   });
 
   it('rejects a service name that is not in the table', async () => {

@@ -4,7 +4,15 @@ export { inCallOrder } from './call-order.js';
 export { databases, type ServiceDatabase } from './databases.js';
 export { type AddressVariable, type GrpcCalleeOf, grpcCallees } from './grpc-callees.js';
 export { type MetricsTarget, metricsTargets } from './metrics-targets.js';
-export { camelName, databaseName, entryPoint, envPrefix, imageName, packageName } from './naming.js';
+export {
+  camelName,
+  databaseName,
+  entryPoint,
+  envPrefix,
+  imageName,
+  moduleEntryPoint,
+  packageName,
+} from './naming.js';
 export {
   apiRole,
   CONTRACT_PORTS,

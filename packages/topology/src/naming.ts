@@ -13,8 +13,14 @@ export const databaseName = (name: string) => name.replaceAll('-', '_');
 /** The image compose builds and Kubernetes runs, before a registry and tag: `platform/<name>`. */
 export const imageName = (name: string) => `platform/${name}`;
 
-/** The built entry point the launcher runs, relative to the repository root. */
-export const entryPoint = (name: string) => `services/${name}/dist/main.js`;
+/**
+ * What runs the service, relative to the repository root: its bundle (@platform/service-bundler), as `npm start`,
+ * the images and the benchmark run it.
+ */
+export const entryPoint = (name: string) => `services/${name}/bundle/main.mjs`;
+
+/** tsc's modules of the service, which `npm run dev` runs (its rebuilds transpile file by file, not the bundle). */
+export const moduleEntryPoint = (name: string) => `services/${name}/dist/main.js`;
 
 /** The npm workspace of a service. */
 export const packageName = (name: string) => `@platform/${name}`;
