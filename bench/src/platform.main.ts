@@ -1,7 +1,7 @@
 // Runs one platform for the benchmark in its own process (so the launcher's log forwarding does not share the load
 // generator's event loop): startPlatform with the options given as JSON, then prints what the benchmark needs on
 // one line and runs until SIGTERM.
-// usage: node platform.main.js '<json: { dataDir, ports, services?, databaseUrl? }>'
+// usage: node platform.main.js '<json: { dataDir, ports, services?, databaseUrl?, modules? }>'
 import { type PlatformPorts, startPlatform } from '@platform/launcher';
 
 interface Options {
@@ -9,6 +9,8 @@ interface Options {
   ports: PlatformPorts;
   services?: string[];
   databaseUrl?: string;
+  /** tsc's modules instead of the bundles (the profile, so each frame names the package it belongs to). */
+  modules?: boolean;
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as Options;
@@ -19,6 +21,7 @@ const platform = await startPlatform({
   ...(options.services ? { services: options.services } : {}),
   ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
   embeddedPostgresPort: 0,
+  ...(options.modules ? { modules: true } : {}),
   // as the images run them: no source-map support, which costs every service start-up time and memory
   sourceMaps: false,
   readyTimeoutMs: 120_000,

@@ -2,7 +2,7 @@
 // CPU goes. Starts the platform (every service sampled by cpu-profile.preload.ts), loads BENCH_PROFILE_PATH on the
 // gateway for BENCH_PROFILE_SECONDS, then prints per service its CPU ms per request (from /proc) and the top
 // self-time frames of its profile, and keeps the .cpuprofile files (open them in Chrome DevTools).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,8 @@ const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
 const profileDir = resolve(here, '../results/profiles', stamp);
 mkdirSync(profileDir, { recursive: true });
 const scratch = mkdtempSync(join(tmpdir(), 'platform-profile-'));
+// as root the PostgreSQL server runs as user postgres, which must be able to enter it (mkdtemp makes it 0700)
+chmodSync(scratch, 0o755);
 const cleanups: (() => Promise<void>)[] = [];
 
 try {
@@ -35,7 +37,15 @@ try {
   }
   const platform = await startHelper<{ gatewayUrl: string; pids: Record<string, number | undefined> }>(
     join(here, 'platform.main.js'),
-    [JSON.stringify({ ports: offsetPorts(config.portOffset), databaseUrl: database.url, dataDir: scratch })],
+    // tsc's modules rather than the bundles: the same code, but each profile frame names its package and file
+    [
+      JSON.stringify({
+        ports: offsetPorts(config.portOffset),
+        databaseUrl: database.url,
+        dataDir: scratch,
+        modules: true,
+      }),
+    ],
     {
       env: {
         ...env,
