@@ -18,3 +18,21 @@ export function grpcMethods(service: string, root = repoRoot): string[] {
   }
   return methods;
 }
+
+/**
+ * The methods of `grpcMethods` whose answer is a stream (`returns (stream ...)`): a call that lasts as long as both
+ * sides do, which no route may time out.
+ */
+export function streamingGrpcMethods(service: string, root = repoRoot): string[] {
+  const segment = databaseName(service);
+  const file = join(root, 'packages/contracts/proto/platform', segment, 'v1', `${segment}.proto`);
+  if (!existsSync(file)) return [];
+  const text = readFileSync(file, 'utf8');
+  const pkg = /^package\s+([\w.]+);/m.exec(text)?.[1] ?? '';
+  const methods: string[] = [];
+  for (const block of text.matchAll(/^service\s+(\w+)\s*\{([\s\S]*?)^\}/gm)) {
+    for (const rpc of (block[2] ?? '').matchAll(/^\s*rpc\s+(\w+)\s*\([^)]*\)\s*returns\s*\(\s*stream\s/gm))
+      methods.push(`/${pkg}.${block[1]}/${rpc[1]}`);
+  }
+  return methods;
+}

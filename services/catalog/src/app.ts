@@ -22,6 +22,7 @@ import type { Config } from './config.js';
 import { demoProducts } from './demo-products.js';
 import { CATALOG_SCHEMA, migrations } from './migrations.js';
 import { createProductCache, type ProductCache } from './product-cache.js';
+import { createProductWatch } from './product-watch.js';
 import { createProductsGrpc } from './products.grpc.js';
 import { createProductsRepository } from './products.repository.js';
 import { createProductsService, type ProductsService } from './products.service.js';
@@ -80,11 +81,13 @@ export async function buildApp(config: AppConfig, { logger }: { logger: Logger }
     issuer: config.PUBLIC_URL,
     audience: config.SERVICE_TOKEN_AUDIENCE,
   });
+  // tells the gateway when its copy of the product list must go (without PRODUCT_CACHE: that it may keep none)
+  const watch = createProductWatch({ cache, heartbeatMs: config.WATCH_HEARTBEAT_MS });
   const grpc = createGrpcServer({ logger, metrics });
   grpc.addService(
     CATALOG_SERVICE,
     catalogV1.CatalogServiceService,
-    createProductsGrpc({ products, verifier, stockClients: config.STOCK_CLIENTS.split(','), logger }),
+    createProductsGrpc({ products, verifier, stockClients: config.STOCK_CLIENTS.split(','), watch, logger }),
   );
   // gives back the stock of holds nobody confirmed in time (a placement that died between reserve and confirm);
   // safe with replicas: each expired hold is taken by one sweeping transaction (SKIP LOCKED)
@@ -105,7 +108,8 @@ export async function buildApp(config: AppConfig, { logger }: { logger: Logger }
     readiness,
     http: { server: createHttpServer({ logger, metrics, readiness }), port: config.OPS_PORT },
     grpc: { server: grpc, port: config.GRPC_PORT },
-    background: [sweeper],
+    // the watchers first: their streams end, so the gRPC drain that follows is not held open
+    background: [watch, sweeper],
     closers: [
       { name: 'token verifier', close: () => verifier.close() },
       ...(cache ? [{ name: 'product cache', close: () => cache.close() }] : []),

@@ -28,6 +28,11 @@ export const configSchema = Type.Object({
    * `false` reads the database on every request (the benchmark's uncached path).
    */
   PRODUCT_CACHE: Type.Boolean({ default: true }),
+  /**
+   * The most time between two messages of a WatchProducts stream: a reader that hears nothing for two of these
+   * drops its copy, so this bounds how long a silently lost stream can leave one stale.
+   */
+  WATCH_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 2_000 }),
 });
 
 export type Config = Static<typeof configSchema>;

@@ -29,6 +29,13 @@ export interface ProductCache<P> {
   close(): Promise<void>;
   /** True while notifications can reach the cache, the only time it keeps a copy. */
   readonly listening: boolean;
+  /**
+   * Moves on at every invalidation and every change of `listening`: a copy made elsewhere (the gateway's, through
+   * WatchProducts) is current only while the generation it was made under is.
+   */
+  readonly generation: number;
+  /** Called after every change of `generation`; returns the unsubscribe. */
+  onChange(listener: () => void): () => void;
   /** The LISTEN connection's backend pid, while connected (for tests and operators). */
   readonly listenerPid: number | undefined;
 }
@@ -52,10 +59,12 @@ export function createProductCache<P extends { readonly id: string }>(
   let listening = false;
   let closed = false;
   let relistenTimer: NodeJS.Timeout | undefined;
+  const listeners = new Set<() => void>();
 
   const invalidate = () => {
     generation += 1;
     snapshot = undefined;
+    for (const listener of listeners) listener();
   };
 
   const load = (): Promise<Snapshot<P>> => {
@@ -134,8 +143,8 @@ export function createProductCache<P extends { readonly id: string }>(
       return;
     }
     // anything loaded before now may predate a change nobody was there to hear about
-    invalidate();
     listening = true;
+    invalidate();
     logger.debug('product cache: listening');
   };
 
@@ -166,6 +175,13 @@ export function createProductCache<P extends { readonly id: string }>(
     },
     get listening() {
       return listening;
+    },
+    get generation() {
+      return generation;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     get listenerPid() {
       return listener ? (listener as unknown as { processID?: number }).processID : undefined;

@@ -5,6 +5,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import { authenticateGrpcCaller, CallerNotAllowedError, type JwtVerifier } from '@platform/auth-kit';
 import type { catalogV1 } from '@platform/contracts';
 import { grpcUnary, type Logger } from '@platform/service-kit';
+import type { ProductWatch } from './product-watch.js';
 import type { ProductsService } from './products.service.js';
 
 export interface ProductsGrpcOptions {
@@ -13,6 +14,8 @@ export interface ProductsGrpcOptions {
   verifier: JwtVerifier;
   /** OAuth clients that may change stock (STOCK_CLIENTS). */
   stockClients: readonly string[];
+  /** WatchProducts' streams. */
+  watch: Pick<ProductWatch, 'handle'>;
   logger: Logger;
 }
 
@@ -20,6 +23,7 @@ export function createProductsGrpc({
   products,
   verifier,
   stockClients,
+  watch,
   logger,
 }: ProductsGrpcOptions): catalogV1.CatalogServiceServer {
   const unary = grpcUnary(logger);
@@ -40,6 +44,7 @@ export function createProductsGrpc({
   return {
     listProducts: unary(async () => ({ products: await products.listProducts() })),
     getProduct: unary(async (call) => ({ product: await products.getProduct(call.request.id) })),
+    watchProducts: (call) => watch.handle(call),
     reserveStock: unary(async (call) => {
       const client = await stockClient(call.metadata);
       const { reservationId, lines } = call.request;

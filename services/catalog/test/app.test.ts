@@ -46,6 +46,7 @@ describe.each(testDatabaseKinds())('catalog app on %s', (kind) => {
       STOCK_HOLD_TTL_MS: 30_000,
       STOCK_HOLD_SWEEP_INTERVAL_MS: 5_000,
       PRODUCT_CACHE: true,
+      WATCH_HEARTBEAT_MS: 2_000,
       SHUTDOWN_TIMEOUT_MS: 4_000,
     };
   }, 120_000);

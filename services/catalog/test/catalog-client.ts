@@ -1,6 +1,6 @@
 // A real grpc-js client of a running catalog for the tests: the generated contracts client, with each call as a
 // promise and the caller's (service) token as `authorization` metadata.
-import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { type ClientReadableStream, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { catalogV1, healthV1 } from '@platform/contracts';
 
 type Unary<Request, Response> = (
@@ -17,6 +17,7 @@ export interface CatalogTestClient {
   confirmStock(reservationId: string, token?: string): Promise<catalogV1.ConfirmStockResponse>;
   releaseStock(reservationId: string, token?: string): Promise<catalogV1.ReleaseStockResponse>;
   health(service: string): Promise<healthV1.HealthCheckResponse_ServingStatus>;
+  watchProducts(): ClientReadableStream<catalogV1.WatchProductsResponse>;
   close(): void;
 }
 
@@ -43,6 +44,7 @@ export function connectCatalog(address: string): CatalogTestClient {
     confirmStock: (reservationId, token) => call(catalog.confirmStock.bind(catalog), { reservationId }, token),
     releaseStock: (reservationId, token) => call(catalog.releaseStock.bind(catalog), { reservationId }, token),
     health: async (service) => (await call(health.check.bind(health), { service })).status,
+    watchProducts: () => catalog.watchProducts({}),
     close() {
       catalog.close();
       health.close();

@@ -1,7 +1,9 @@
 // Two catalog replicas on one real PostgreSQL, each with its product reads in memory: a stock change made through
 // one is read by that one at once and by the other once the notification reached it; a replica whose LISTEN
-// connection is killed reads the database (never its old copy) until it listens again.
+// connection is killed reads the database (never its old copy) until it listens again. WatchProducts tells a reader
+// of one replica about all of it.
 import { randomUUID } from 'node:crypto';
+import type { catalogV1 } from '@platform/contracts';
 import { createLogger } from '@platform/service-kit';
 import { openTestDatabase, type TestDatabase, testDatabaseKinds } from '@platform/test-databases';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -32,6 +34,7 @@ describe.each(testDatabaseKinds())('two catalog replicas with product caches on 
       STOCK_HOLD_TTL_MS: 60_000,
       STOCK_HOLD_SWEEP_INTERVAL_MS: 600_000,
       PRODUCT_CACHE: true,
+      WATCH_HEARTBEAT_MS: 2_000,
       SHUTDOWN_TIMEOUT_MS: 4_000,
     };
     for (let i = 0; i < 2; i++) {
@@ -93,5 +96,39 @@ describe.each(testDatabaseKinds())('two catalog replicas with product caches on 
     await vi.waitFor(() => expect(cache.listening).toBe(true), { timeout: 10_000 });
     await a.app.products.releaseStock('orders', reservation);
     await vi.waitFor(async () => expect(await stockSeenBy(1)).toBe(before));
+  });
+
+  it('WatchProducts tells a reader of one replica of a write through the other, of a lost LISTEN, and beats', async () => {
+    const [a, b] = [replicas[0]!, replicas[1]!];
+    const messages: catalogV1.WatchProductsResponse[] = [];
+    const stream = b.client.watchProducts();
+    stream.on('data', (message: catalogV1.WatchProductsResponse) => messages.push(message));
+    stream.on('error', () => {});
+    try {
+      await vi.waitFor(() => expect(messages.at(-1)?.coherent).toBe(true), { timeout: 10_000 });
+      const first = messages.at(-1)!;
+      expect(first.heartbeatMs).toBe(2_000);
+
+      // a write through a reaches b by NOTIFY, and b's reader by a new version
+      const reservation = randomUUID();
+      await a.app.products.reserveStock('orders', reservation, [{ productId: product.id, quantity: 1 }]);
+      await vi.waitFor(() => expect(messages.some((m) => m.coherent && m.version !== first.version)).toBe(true));
+
+      // while b cannot hear of changes, it says so; then it is coherent again under yet another version
+      const seen = messages.length;
+      await a.app.pool.query('SELECT pg_terminate_backend($1)', [b.app.productCache!.listenerPid]);
+      await vi.waitFor(() => expect(messages.slice(seen).some((m) => !m.coherent)).toBe(true));
+      await vi.waitFor(() => expect(messages.at(-1)?.coherent).toBe(true), { timeout: 10_000 });
+      const versions = new Set(messages.filter((m) => m.coherent).map((m) => m.version));
+      expect(versions.size).toBeGreaterThanOrEqual(3);
+
+      // nothing changes: the same version again, as a heartbeat
+      const quiet = messages.length;
+      await vi.waitFor(() => expect(messages.length).toBeGreaterThan(quiet), { timeout: 5_000 });
+      expect(messages.at(-1)!.version).toBe(messages[quiet - 1]!.version);
+      await a.app.products.releaseStock('orders', reservation);
+    } finally {
+      stream.cancel();
+    }
   });
 });

@@ -36,6 +36,7 @@ describe.each(testDatabaseKinds())('CatalogService on %s', (kind) => {
         // expiry is driven by the tests (expired holds are made by moving expires_at), not by the clock
         STOCK_HOLD_SWEEP_INTERVAL_MS: 600_000,
         PRODUCT_CACHE: true,
+        WATCH_HEARTBEAT_MS: 2_000,
         SHUTDOWN_TIMEOUT_MS: 2_000,
       },
       { logger: createLogger({ service: 'catalog', level: 'silent' }) },

@@ -15,7 +15,7 @@ import {
 import { authProxyRoutes } from './auth-proxy.routes.js';
 import { authUpstream } from './auth-upstream.js';
 import { authentication } from './authentication.js';
-import { catalogRoutes } from './catalog.routes.js';
+import { catalogRoutes, type ProductList } from './catalog.routes.js';
 import { type Config, corsOrigins, downstreamAddress } from './config.js';
 import { corsOptions } from './cors.js';
 import { downstreamRoutes } from './downstream-routes.js';
@@ -23,6 +23,7 @@ import { type CatalogClient, createGrpcClients } from './grpc-clients.js';
 import { jwksReachable } from './jwks-readiness.js';
 import { openapi } from './openapi.js';
 import { ordersRoutes } from './orders.routes.js';
+import { createProductListCopy } from './product-list-copy.js';
 import { rateLimit } from './rate-limit.js';
 import { wellKnownRoutes } from './well-known.routes.js';
 
@@ -82,8 +83,18 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
     await authScope.register(authProxyRoutes);
     await authScope.register(wellKnownRoutes);
   });
-  await app.register(catalogRoutes, { catalog: options.catalog ?? grpc.catalog });
-  await app.register(ordersRoutes, { orders: grpc.orders });
+  // public product reads from memory, while catalog's WatchProducts says the copy is current (not over a catalog
+  // client passed in, such as the benchmark's HTTP/1.1 one)
+  const productListCopy =
+    config.PRODUCT_LIST_COPY && !options.catalog
+      ? createProductListCopy<ProductList>({
+          watch: () => grpc.watchProducts(),
+          logger: options.logger,
+          registry: metrics.registry,
+        })
+      : undefined;
+  await app.register(catalogRoutes, { catalog: options.catalog ?? grpc.catalog, productListCopy });
+  await app.register(ordersRoutes, { orders: grpc.orders, onStockChange: () => productListCopy?.invalidate() });
   // the routes of services added by `npm run new:service`, each at the address the list gives it
   for (const routes of downstreamRoutes) {
     const address = downstreamAddress(config, routes.service);
@@ -95,6 +106,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
     logger: options.logger,
     readiness,
     http: { server: app, port: config.PORT },
+    background: productListCopy ? [productListCopy] : [],
     closers: [
       { name: 'grpc clients', close: () => grpc.close() },
       { name: 'token verifier', close: () => verifier.close() },

@@ -7,14 +7,24 @@ import { type Product, productListSchema, productParamsSchema, productSchema } f
 import { conditionalGet } from './conditional-get.js';
 import type { CatalogClient } from './grpc-clients.js';
 import { problemResponses, publicSecurity } from './openapi.js';
+import type { ProductListCopy } from './product-list-copy.js';
 
 export interface CatalogRoutesOptions {
   catalog: CatalogClient;
+  /** The gateway's copy of the list (PRODUCT_LIST_COPY); without one, every read asks catalog. */
+  productListCopy?: ProductListCopy<ProductList> | undefined;
+}
+
+export interface ProductList {
+  items: Product[];
 }
 
 const tags = ['catalog'];
 
-export const catalogRoutes: FastifyPluginAsyncTypebox<CatalogRoutesOptions> = async (app, { catalog }) => {
+export const catalogRoutes: FastifyPluginAsyncTypebox<CatalogRoutesOptions> = async (
+  app,
+  { catalog, productListCopy },
+) => {
   // public and the same for everyone: revalidated with ETag and If-None-Match (this plugin's routes only)
   conditionalGet(app);
 
@@ -29,9 +39,12 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<CatalogRoutesOptions> = as
         response: { 200: productListSchema, ...problemResponses(429, 500, 502, 503, 504) },
       },
     },
-    async (request) => {
-      const { products } = await catalog.listProducts({}, { requestId: request.id });
-      return { items: products.map(toProduct) };
+    async (request): Promise<ProductList> => {
+      const fetch = async () => {
+        const { products } = await catalog.listProducts({}, { requestId: request.id });
+        return { items: products.map(toProduct) };
+      };
+      return productListCopy ? productListCopy.read(fetch) : fetch();
     },
   );
 

@@ -43,6 +43,11 @@ export const configSchema = Type.Object({
   JWT_AUDIENCE: Type.String({ default: 'platform-api', minLength: 1 }),
   /** Deadline of every gRPC call to catalog and orders. */
   GRPC_DEADLINE_MS: Type.Integer({ minimum: 1, maximum: 60_000, default: 2_000 }),
+  /**
+   * Keeps a copy of the product list, current while catalog's WatchProducts says so (product-list-copy.ts);
+   * `false` asks catalog on every read.
+   */
+  PRODUCT_LIST_COPY: Type.Boolean({ default: true }),
   /** Requests one client (IP address) may make per window; 0 turns the limit off (e.g. for benchmarks). */
   RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 600 }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 60_000 }),

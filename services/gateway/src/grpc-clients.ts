@@ -3,6 +3,7 @@
 // failure its status stands for (service-kit's failureFromGrpc), which the HTTP error handler answers.
 import {
   type CallOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
   credentials,
   type Client as GrpcClient,
@@ -50,6 +51,8 @@ export interface OrdersClient {
 
 export interface GrpcClients {
   catalog: CatalogClient;
+  /** Opens catalog's WatchProducts stream (no deadline: it lasts as long as both sides do). */
+  watchProducts(): ClientReadableStream<catalogV1.WatchProductsResponse>;
   orders: OrdersClient;
   close(): void;
 }
@@ -150,6 +153,7 @@ export function createGrpcClients({
       listProducts: catalog.unary(catalog.client.listProducts),
       getProduct: catalog.unary(catalog.client.getProduct),
     },
+    watchProducts: () => catalog.client.watchProducts({}),
     orders: {
       placeOrder: orders.unary(orders.client.placeOrder),
       listOrders: orders.unary(orders.client.listOrders),

@@ -17,13 +17,23 @@ import {
 
 export interface OrdersRoutesOptions {
   orders: OrdersClient;
+  /** Called once a request that may have changed stock (placing, cancelling) is over, however it ended. */
+  onStockChange?: () => void;
 }
 
 const tags = ['orders'];
 const common = [401, 403, 429, 500, 502, 503, 504] as const;
 
-export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = async (app, { orders }) => {
+export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = async (app, { orders, onStockChange }) => {
   app.addHook('preHandler', app.requireUser);
+  // a failed or timed-out placement may still have taken stock: told either way
+  const changingStock = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } finally {
+      onStockChange?.();
+    }
+  };
 
   app.post(
     '/api/orders',
@@ -42,9 +52,11 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
       },
     },
     async (request, reply) => {
-      const { order } = await orders.placeOrder(
-        { items: request.body.items, idempotencyKey: request.headers['idempotency-key'] },
-        callerOf(request),
+      const { order } = await changingStock(() =>
+        orders.placeOrder(
+          { items: request.body.items, idempotencyKey: request.headers['idempotency-key'] },
+          callerOf(request),
+        ),
       );
       reply.code(201);
       return toOrder(order);
@@ -100,7 +112,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
       },
     },
     async (request) => {
-      const { order } = await orders.cancelOrder({ id: request.params.id }, callerOf(request));
+      const { order } = await changingStock(() => orders.cancelOrder({ id: request.params.id }, callerOf(request)));
       return toOrder(order);
     },
   );

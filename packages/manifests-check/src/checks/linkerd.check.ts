@@ -2,7 +2,7 @@
 // takes them: every gRPC method a caller uses has a GRPCRoute (with a Service parent) whose timeout.linkerd.io/request
 // wraps the caller's deadline with the margin, only routes of idempotent methods carry retry.linkerd.io/* annotations,
 // and the OTLP export skips the proxy (config.linkerd.io/skip-outbound-ports).
-import { grpcMethods } from '../grpc-methods.js';
+import { grpcMethods, streamingGrpcMethods } from '../grpc-methods.js';
 import { containerEnv, find, type KubeObject, ofKind, ref, workloads } from '../kube-object.js';
 import { idempotentGrpcMethods, platformNamespace, platformServices, requestFlow } from '../platform-services.js';
 import { serviceEnv } from './jwt.check.js';
@@ -44,6 +44,14 @@ export function checkLinkerdRoutes(objects: KubeObject[]): string[] {
         continue;
       }
       const timeout = milliseconds(route.metadata.annotations?.['timeout.linkerd.io/request']);
+      // a stream (WatchProducts) lasts as long as both sides do: no request timeout may cut it
+      if (streamingGrpcMethods(target.name).includes(method)) {
+        if (route.metadata.annotations?.['timeout.linkerd.io/request'] !== undefined)
+          problems.push(
+            `${ref(route)}: the stream ${method} times out after ${route.metadata.annotations['timeout.linkerd.io/request']}: it would cut the stream`,
+          );
+        continue;
+      }
       // stock changes come from orders alone; reads from the gateway (requestFlow does not say which method whom)
       const deadlines = callers
         .map((caller) => Number(serviceEnv(objects, caller).get('GRPC_DEADLINE_MS')))

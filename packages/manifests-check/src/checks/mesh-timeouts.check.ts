@@ -2,8 +2,9 @@
 // times out at least `timeoutMarginMs` after the caller's GRPC_DEADLINE_MS (so the caller's deadline fires first and
 // it answers with its own error, instead of racing Envoy), and at most twice the deadline (so the mesh still ends a
 // call nobody waits for). The ingress waits longer than the gateway's own calls, and on the shop's routes longer than
-// one of the storefront's calls to the gateway (GATEWAY_TIMEOUT_MS).
-import { grpcMethods } from '../grpc-methods.js';
+// one of the storefront's calls to the gateway (GATEWAY_TIMEOUT_MS). A streaming method (WatchProducts) lasts as long
+// as both sides do: its route must not time out at all (`timeout: 0s`), or the mesh would cut every stream.
+import { grpcMethods, streamingGrpcMethods } from '../grpc-methods.js';
 import { type IstioRoute, istioDestinations, istioIngressRoutes, istioRouteFor } from '../ingress-routing.js';
 import { type KubeObject, ofKind, ref } from '../kube-object.js';
 import { platformServices, requestFlow } from '../platform-services.js';
@@ -29,6 +30,7 @@ export function checkMeshTimeouts(objects: KubeObject[]): string[] {
       continue;
     }
     const callers = requestFlow.filter((c) => c.includes(`->${target.name}:`)).map((c) => c.split('->')[0] ?? '');
+    const streaming = streamingGrpcMethods(target.name);
     for (const caller of callers) {
       const deadline = Number(serviceEnv(objects, caller).get('GRPC_DEADLINE_MS'));
       const seen = new Set<IstioRoute>();
@@ -36,6 +38,13 @@ export function checkMeshTimeouts(objects: KubeObject[]): string[] {
         const route = istioRouteFor(vs, { method: 'POST', path: method, sourceLabels: { app: caller } });
         if (!route) {
           problems.push(`${ref(vs)}: no route takes ${caller}'s ${method}`);
+          continue;
+        }
+        if (streaming.includes(method)) {
+          if (milliseconds(route.timeout) !== 0)
+            problems.push(
+              `${ref(vs)}: route ${route.name ?? '(unnamed)'} for ${caller}'s stream ${method} times out after ${route.timeout ?? "Istio's default"}: it would cut the stream; give it timeout: 0s`,
+            );
           continue;
         }
         if (seen.has(route)) continue;

@@ -350,6 +350,31 @@ describe('the checks catch', () => {
     );
   });
 
+  it('a route that times out or retries the stream the gateway keeps open to catalog (WatchProducts)', () => {
+    const objects = broken((o) => {
+      const routes = spec<{ http: { name: string; timeout?: string; retries?: { attempts: number } }[] }>(
+        find(o, 'VirtualService', 'catalog'),
+      ).http;
+      const watch = routes.find((route) => route.name === 'watch')!;
+      watch.timeout = '2500ms';
+      watch.retries = { attempts: 2 };
+    });
+    expect(checkMeshTimeouts(objects)).toContainEqual(
+      "VirtualService platform/catalog: route watch for gateway's stream /platform.catalog.v1.CatalogService/WatchProducts times out after 2500ms: it would cut the stream; give it timeout: 0s",
+    );
+    expect(checkRetries(objects, istioInstall)).toContainEqual(
+      "VirtualService platform/catalog: route watch retries gateway's /platform.catalog.v1.CatalogService/WatchProducts (2 attempts), which is not idempotent",
+    );
+    // without its own route, the stream falls to the reads' route and its 2.5 s timeout
+    const unrouted = broken((o) => {
+      const vs = spec<{ http: { name: string }[] }>(find(o, 'VirtualService', 'catalog'));
+      vs.http = vs.http.filter((route) => route.name !== 'watch');
+    });
+    expect(checkMeshTimeouts(unrouted)).toContainEqual(
+      "VirtualService platform/catalog: route default for gateway's stream /platform.catalog.v1.CatalogService/WatchProducts times out after 2500ms: it would cut the stream; give it timeout: 0s",
+    );
+  });
+
   it('issue 14.4, the old install: classic sidecars that exit before the pod has drained', () => {
     const oldInstall = structuredClone(istioInstall);
     const operator = spec<{ values: { pilot: { env: Record<string, string> } } }>(
@@ -494,8 +519,12 @@ describe('the checks catch', () => {
       const stock = find(o, 'GRPCRoute', 'catalog-stock')!;
       stock.metadata.annotations = { 'timeout.linkerd.io/request': '1s', 'retry.linkerd.io/grpc': 'unavailable' };
       remove(o, 'GRPCRoute', 'orders-changes');
+      find(o, 'GRPCRoute', 'catalog-watch')!.metadata.annotations = { 'timeout.linkerd.io/request': '2500ms' };
     }, linkerd);
     const problems = checkLinkerdRoutes(objects);
+    expect(problems).toContainEqual(
+      'GRPCRoute platform/catalog-watch: the stream /platform.catalog.v1.CatalogService/WatchProducts times out after 2500ms: it would cut the stream',
+    );
     expect(problems).toContainEqual(
       'GRPCRoute platform/catalog-stock: retries /platform.catalog.v1.CatalogService/ReserveStock, /platform.catalog.v1.CatalogService/ConfirmStock, /platform.catalog.v1.CatalogService/ReleaseStock, which is not idempotent',
     );
