@@ -174,7 +174,15 @@ async function main(): Promise<void> {
   }
   if (has('read') || has('http')) {
     log('scenario 1/2: public read path against a bare fastify server');
-    storage.readPath = await measureReadPath(context, main, httpGatewayUrl);
+    // the same path with the gateway's copy off: a gRPC hop to catalog (from its memory) on every read
+    const hop = (await startPlatformProcess(
+      'platform with a hop per read (postgresql)',
+      'postgresql',
+      { ports: offsetPorts(config.portOffset + 400), databaseUrl: database.url, dataDir: join(scratch, 'hop') },
+      serviceEnv({ DATABASE_URL: database.url, PRODUCT_LIST_COPY: 'false', SEED_DEMO_DATA: 'false' }),
+    )) as RunningPlatform & { stop(): Promise<void> };
+    storage.readPath = await measureReadPath(context, main, { hopGatewayUrl: hop.gatewayUrl, httpGatewayUrl });
+    await hop.stop();
   }
   if (has('uncached')) {
     log('scenario 8: the read path with catalog uncached against fastify + pg running the same query');

@@ -8,7 +8,7 @@ import type { Machine } from './machine.js';
 import type { AuthenticatedReadResult } from './scenarios/authenticated-read.js';
 import type { FixedRateResult } from './scenarios/fixed-rate-latency.js';
 import type { OrderPlacementResult } from './scenarios/order-placement.js';
-import { GATEWAY_ALONE, type ReadPathResult } from './scenarios/read-path.js';
+import { GATEWAY_ALONE, GATEWAY_HOP, GATEWAY_HTTP, type ReadPathResult } from './scenarios/read-path.js';
 import type { StartupResult } from './scenarios/startup.js';
 import type { TracingResult } from './scenarios/tracing.js';
 import type { UncachedReadResult } from './scenarios/uncached-read.js';
@@ -110,19 +110,19 @@ export function renderResults(results: BenchResults, jsonPath: string): string {
     );
     if (s.readPath) {
       const subjects = s.readPath.comparison.subjects;
-      const grpc = subjects[0];
+      const grpc = subjects.find((subject) => subject.name === GATEWAY_HOP);
       const goals = subjects.map((subject, i) =>
         i === 0
           ? `>= ${GOALS.readRatio} ${met(subject.ratio >= GOALS.readRatio)}, stretch ${GOALS.readRatioStretch} ${met(subject.ratio >= GOALS.readRatioStretch)}`
           : subject.name === GATEWAY_ALONE
             ? 'the ceiling of a read with no hop'
-            : grpc
+            : subject.name === GATEWAY_HTTP && grpc
               ? `HTTP/gRPC = ${num(subject.ratio / grpc.ratio)}`
               : '',
       );
       out.push(
         '',
-        `**1${subjects.some((c) => c.name === 'gateway (HTTP/1.1)') ? ' and 2' : ''}. Public read \`GET /api/catalog/products\` against a bare fastify server with the same body**`,
+        `**1${subjects.some((c) => c.name === GATEWAY_HTTP) ? ' and 2' : ''}. Public read \`GET /api/catalog/products\` against a bare fastify server with the same body**`,
         '',
         comparisonTable(s.readPath.comparison, goals),
       );

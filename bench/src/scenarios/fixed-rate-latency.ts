@@ -24,7 +24,7 @@ export async function measureFixedRateLatency(
   const { config, log } = context;
   const comparison = await compare(
     { name: 'bare fastify', target: { url: context.bareUrl } },
-    [{ name: 'gateway (gRPC)', target: { url: platform.gatewayUrl + PRODUCTS_PATH } }],
+    [{ name: 'gateway (from its copy)', target: { url: platform.gatewayUrl + PRODUCTS_PATH } }],
     {
       connections: config.fixedRateConnections,
       overallRate: rate,
