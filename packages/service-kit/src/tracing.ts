@@ -42,7 +42,8 @@ export async function startTracing(service: string, config: TelemetryConfig, ver
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => OPS_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
       }),
-      new GrpcInstrumentation({ ignoreGrpcMethods: [/^Check$/, /^Watch$/] }),
+      // health checks, and the long-lived streams (health's Watch, catalog's WatchProducts), which are not requests
+      new GrpcInstrumentation({ ignoreGrpcMethods: [/^Check$/, /^Watch/] }),
       new PgInstrumentation({ requireParentSpan: true }),
     ],
   });

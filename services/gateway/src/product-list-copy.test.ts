@@ -86,6 +86,20 @@ describe('createProductListCopy', () => {
     expect(await copy.read(fetch)).toEqual({ n: 1 });
   });
 
+  it('shares one fetch among the reads that find no copy, and not across a drop', async () => {
+    current().say('v1');
+    let release!: () => void;
+    const slow = () => new Promise<{ n: number }>((resolve) => (release = () => resolve({ n: ++fetched })));
+    const [a, b] = [copy.read(slow), copy.read(fetch)];
+    copy.invalidate();
+    const c = copy.read(fetch); // after the drop: a fetch of its own
+    release();
+    expect(await a).toEqual({ n: 2 });
+    expect(await b).toEqual({ n: 2 });
+    expect(await c).toEqual({ n: 1 });
+    expect(await copy.read(fetch)).toEqual({ n: 1 });
+  });
+
   it('counts two heartbeats of silence as a lost stream: drops the copy and watches again', async () => {
     current().say('v1', true, 1_000);
     await copy.read(fetch);

@@ -40,6 +40,8 @@ export function createProductListCopy<T>(options: ProductListCopyOptions): Produ
   // moves on at every drop; a fetch keeps its answer only if it did not move while the fetch ran
   let generation = 0;
   let copy: { value: T } | undefined;
+  // concurrent reads after a drop share one fetch, so a write under heavy reads costs catalog one call
+  let inflight: { generation: number; promise: Promise<T> } | undefined;
   let version: string | undefined;
   let live = false;
   let stream: ClientReadableStream<catalogV1.WatchProductsResponse> | undefined;
@@ -129,10 +131,19 @@ export function createProductListCopy<T>(options: ProductListCopyOptions): Produ
         return copy.value;
       }
       reads.inc({ source: 'catalog' });
+      if (!live) return fetch();
+      if (inflight?.generation === generation) return inflight.promise;
       const startedAt = generation;
-      const value = await fetch();
-      if (live && generation === startedAt) copy = { value };
-      return value;
+      const promise = fetch().then((value) => {
+        if (live && generation === startedAt) copy = { value };
+        return value;
+      });
+      inflight = { generation: startedAt, promise };
+      const clear = () => {
+        if (inflight?.promise === promise) inflight = undefined;
+      };
+      promise.then(clear, clear);
+      return promise;
     },
     invalidate: drop,
     name: 'product list copy',
