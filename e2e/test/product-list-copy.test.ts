@@ -60,6 +60,7 @@ it('reads an order back at once: the stock it took, and the stock a cancel gave 
   });
   expect(order.status).toBe(201);
   expect(await listedStock(product.id)).toBe(stock - 2);
+  expect((await api<Product>('GET', `/api/catalog/products/${product.id}`)).json.stock).toBe(stock - 2);
   const cancelled = await api('POST', `/api/orders/${order.json.id}/cancel`, { token: user.accessToken });
   expect(cancelled.status).toBe(200);
   expect(await listedStock(product.id)).toBe(stock);
@@ -71,6 +72,7 @@ it("sees a change made in catalog's database by hand, by catalog's notification"
   await listedStock(product.id); // the copy holds it
   await operatorSql('UPDATE catalog.products SET stock = stock + 7 WHERE id = $1', [product.id]);
   await vi.waitFor(async () => expect(await listedStock(product.id)).toBe(stock + 7), { timeout: 5_000 });
+  expect((await api<Product>('GET', `/api/catalog/products/${product.id}`)).json.stock).toBe(stock + 7);
 });
 
 it('drops its copy when catalog dies, so a change made meanwhile is read once catalog is back', async () => {

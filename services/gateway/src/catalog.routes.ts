@@ -11,7 +11,7 @@ import type { ProductListCopy } from './product-list-copy.js';
 
 export interface CatalogRoutesOptions {
   catalog: CatalogClient;
-  /** The gateway's copy of the list (PRODUCT_LIST_COPY); without one, every read asks catalog. */
+  /** The gateway's copy of the list (PRODUCT_LIST_COPY), for both reads; without one, every read asks catalog. */
   productListCopy?: ProductListCopy<ProductList> | undefined;
 }
 
@@ -61,6 +61,9 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<CatalogRoutesOptions> = as
       },
     },
     async (request) => {
+      // from the copy of the list when it has the product; anything else (no copy, an unknown id) asks catalog
+      const copied = productListCopy?.current()?.items.find((item) => item.id === request.params.id);
+      if (copied) return copied;
       const { product } = await catalog.getProduct({ id: request.params.id }, { requestId: request.id });
       if (!product) throw new HttpProblem(502, 'The catalog answered without a product');
       return toProduct(product);

@@ -46,8 +46,10 @@ describe('createProductListCopy', () => {
     expect(await copy.read(fetch)).toEqual({ n: 2 });
     current().say('v1');
     expect(copy.live).toBe(true);
+    expect(copy.current()).toBeUndefined();
     expect(await copy.read(fetch)).toEqual({ n: 3 });
     expect(await copy.read(fetch)).toEqual({ n: 3 });
+    expect(copy.current()).toEqual({ n: 3 });
     current().say('v1'); // a heartbeat keeps it
     expect(await copy.read(fetch)).toEqual({ n: 3 });
   });
@@ -59,6 +61,7 @@ describe('createProductListCopy', () => {
     expect(await copy.read(fetch)).toEqual({ n: 2 });
     current().say('v2', false);
     expect(copy.live).toBe(false);
+    expect(copy.current()).toBeUndefined();
     expect(await copy.read(fetch)).toEqual({ n: 3 });
     expect(await copy.read(fetch)).toEqual({ n: 4 });
   });

@@ -25,6 +25,8 @@ export interface ProductListCopyOptions {
 export interface ProductListCopy<T> extends BackgroundWork {
   /** The copy while it is current, else what `fetch` gets from catalog (kept if nothing changed meanwhile). */
   read(fetch: () => Promise<T>): Promise<T>;
+  /** The copy while it is current, without asking catalog for one (a read of one product looks in it). */
+  current(): T | undefined;
   /** Drops the copy: a write went through that may have changed stock. */
   invalidate(): void;
   start(): void;
@@ -144,6 +146,9 @@ export function createProductListCopy<T>(options: ProductListCopyOptions): Produ
       };
       promise.then(clear, clear);
       return promise;
+    },
+    current() {
+      return live && copy ? copy.value : undefined;
     },
     invalidate: drop,
     name: 'product list copy',
