@@ -34,9 +34,16 @@ export function noneMatchHits(ifNoneMatch: string | undefined, etag: string): bo
  * applies only where the answer would be a success.
  */
 export function conditionalGet(app: FastifyInstance): void {
+  // the last body and its tag: a body served again (the gateway's copy of the product list) is hashed once
+  let last: { body: string; etag: string } | undefined;
   app.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode !== 200 || !(typeof payload === 'string' || Buffer.isBuffer(payload))) return payload;
-    const etag = entityTag(payload);
+    let etag: string;
+    if (typeof payload === 'string' && last?.body === payload) etag = last.etag;
+    else {
+      etag = entityTag(payload);
+      if (typeof payload === 'string') last = { body: payload, etag };
+    }
     reply.header('etag', etag).header('cache-control', PUBLIC_READ_CACHE_CONTROL);
     if (!noneMatchHits(request.headers['if-none-match'], etag)) return payload;
     reply.code(304).removeHeader('content-type').removeHeader('content-length');
