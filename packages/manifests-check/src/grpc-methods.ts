@@ -5,34 +5,33 @@ import { join } from 'node:path';
 import { databaseName } from '@platform/topology';
 import { repoRoot } from './repo.js';
 
-export function grpcMethods(service: string, root = repoRoot): string[] {
-  const segment = databaseName(service);
-  const file = join(root, 'packages/contracts/proto/platform', segment, 'v1', `${segment}.proto`);
-  if (!existsSync(file)) return [];
-  const text = readFileSync(file, 'utf8');
-  const pkg = /^package\s+([\w.]+);/m.exec(text)?.[1] ?? '';
-  const methods: string[] = [];
-  for (const block of text.matchAll(/^service\s+(\w+)\s*\{([\s\S]*?)^\}/gm)) {
-    for (const rpc of (block[2] ?? '').matchAll(/^\s*rpc\s+(\w+)\s*\(/gm))
-      methods.push(`/${pkg}.${block[1]}/${rpc[1]}`);
-  }
-  return methods;
+interface Rpc {
+  path: string;
+  /** `returns (stream ...)`: a call that lasts as long as both sides do. */
+  streaming: boolean;
 }
 
-/**
- * The methods of `grpcMethods` whose answer is a stream (`returns (stream ...)`): a call that lasts as long as both
- * sides do, which no route may time out.
- */
-export function streamingGrpcMethods(service: string, root = repoRoot): string[] {
+function rpcsOf(service: string, root: string): Rpc[] {
   const segment = databaseName(service);
   const file = join(root, 'packages/contracts/proto/platform', segment, 'v1', `${segment}.proto`);
   if (!existsSync(file)) return [];
   const text = readFileSync(file, 'utf8');
   const pkg = /^package\s+([\w.]+);/m.exec(text)?.[1] ?? '';
-  const methods: string[] = [];
+  const rpcs: Rpc[] = [];
   for (const block of text.matchAll(/^service\s+(\w+)\s*\{([\s\S]*?)^\}/gm)) {
-    for (const rpc of (block[2] ?? '').matchAll(/^\s*rpc\s+(\w+)\s*\([^)]*\)\s*returns\s*\(\s*stream\s/gm))
-      methods.push(`/${pkg}.${block[1]}/${rpc[1]}`);
+    for (const rpc of (block[2] ?? '').matchAll(/^\s*rpc\s+(\w+)\s*\([^)]*\)\s*returns\s*\(\s*(stream\s)?/gm))
+      rpcs.push({ path: `/${pkg}.${block[1]}/${rpc[1]}`, streaming: rpc[2] !== undefined });
   }
-  return methods;
+  return rpcs;
+}
+
+export function grpcMethods(service: string, root = repoRoot): string[] {
+  return rpcsOf(service, root).map((rpc) => rpc.path);
+}
+
+/** The methods of `grpcMethods` whose answer is a stream, which no route may time out. */
+export function streamingGrpcMethods(service: string, root = repoRoot): string[] {
+  return rpcsOf(service, root)
+    .filter((rpc) => rpc.streaming)
+    .map((rpc) => rpc.path);
 }
