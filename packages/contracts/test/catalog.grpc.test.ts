@@ -38,6 +38,11 @@ const catalog: catalogV1.CatalogServiceServer = {
       ? callback(null, { confirmed: true })
       : callback({ code: status.FAILED_PRECONDITION, details: 'the hold has expired' }),
   releaseStock: (call, callback) => callback(null, { released: call.request.reservationId === 'order-1' }),
+  watchProducts: (call) => {
+    call.write({ version: 'a.1', coherent: true, heartbeatMs: 2_000 });
+    call.write({ version: '', coherent: false, heartbeatMs: 2_000 });
+    call.end();
+  },
 };
 
 describe('catalog.v1 generated code over grpc-js', () => {
@@ -112,6 +117,20 @@ describe('catalog.v1 generated code over grpc-js', () => {
     await expect(call(client, client.releaseStock, { reservationId: 'unknown' }, auth)).resolves.toEqual({
       released: false,
     });
+  });
+
+  it('streams the watch messages in order, each field as sent', async () => {
+    const received: catalogV1.WatchProductsResponse[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const stream = client.watchProducts({});
+      stream.on('data', (message: catalogV1.WatchProductsResponse) => received.push(message));
+      stream.on('end', resolve);
+      stream.on('error', reject);
+    });
+    expect(received).toEqual([
+      { version: 'a.1', coherent: true, heartbeatMs: 2_000 },
+      { version: '', coherent: false, heartbeatMs: 2_000 },
+    ]);
   });
 
   it('refuses an int64 beyond what a number can hold exactly instead of rounding it', () => {

@@ -161,6 +161,7 @@ export async function startInMemoryCatalog(issuer: TestIssuer, port = 0): Promis
   const implementation: catalogV1.CatalogServiceServer = {
     listProducts: (_call, callback) => callback(new GrpcStatusError(status.UNIMPLEMENTED, 'not used by orders')),
     getProduct: (_call, callback) => callback(new GrpcStatusError(status.UNIMPLEMENTED, 'not used by orders')),
+    watchProducts: (call) => call.destroy(new GrpcStatusError(status.UNIMPLEMENTED, 'not used by orders')),
     reserveStock: stock('reserve', (request: catalogV1.ReserveStockRequest) => {
       const failure = catalog.failReserveWith.shift();
       if (failure !== undefined) throw new GrpcStatusError(failure, 'injected failure');
