@@ -57,6 +57,9 @@ export function createProductListCopy<T>(options: ProductListCopyOptions): Produ
     labelNames: ['source'] as const,
     registers,
   });
+  // the two series, looked up once rather than by label on every read
+  const readsFromCopy = reads.labels('copy');
+  const readsFromCatalog = reads.labels('catalog');
   new Gauge({
     name: 'gateway_product_list_copy_live',
     help: "1 while catalog's WatchProducts lets the gateway keep a copy of the product list, else 0.",
@@ -129,10 +132,10 @@ export function createProductListCopy<T>(options: ProductListCopyOptions): Produ
   return {
     async read(fetch) {
       if (live && copy) {
-        reads.inc({ source: 'copy' });
+        readsFromCopy.inc();
         return copy.value;
       }
-      reads.inc({ source: 'catalog' });
+      readsFromCatalog.inc();
       if (!live) return fetch();
       if (inflight?.generation === generation) return inflight.promise;
       const startedAt = generation;
