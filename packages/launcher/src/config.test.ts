@@ -63,6 +63,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses an offset that puts an HTTP port on one fetch refuses (the gateway on 10080)', () => {
+    expect(() => loadConfig({ PLATFORM_PORT_OFFSET: '2000' })).toThrow(
+      /^PLATFORM_PORT_OFFSET 2000 puts gateway on 10080, a port browsers and fetch refuse/,
+    );
+    expect(() => loadConfig({ PLATFORM_PORT_OFFSET: '1999' })).toThrow(/puts auth on 10080/);
+    expect(() => loadConfig({ PLATFORM_PORT_OFFSET: '979' })).toThrow(/puts catalogOps on 10080/);
+    expect(loadConfig({ PLATFORM_PORT_OFFSET: '2002' }).portOffset).toBe(2002);
+  });
+
   it('names the variable when a value is bad', () => {
     expect(() => loadConfig({ EMBEDDED_POSTGRES_PORT: '70000' })).toThrow(/^EMBEDDED_POSTGRES_PORT must be/);
     expect(() => loadConfig({ EMBEDDED_POSTGRES_PORT: '12ab' })).toThrow(LauncherConfigError);

@@ -7,6 +7,19 @@ import { repoRoot } from './repo-root.js';
 /** The largest offset that keeps every port of the list a port (65535 at most). */
 export const MAX_PORT_OFFSET = 65_535 - Math.max(...Object.values(CONTRACT_PORTS));
 
+/**
+ * Ports the Fetch standard blocks ("bad ports"), that an offset can move an HTTP port onto: browsers, undici's
+ * fetch (the storefront's calls to the gateway) and the launcher's readiness checks refuse them.
+ */
+const FETCH_BLOCKED_PORTS = new Set([10_080]);
+
+/** The HTTP ports of the list moved by `offset` that fetch refuses (gRPC ports are not fetched). */
+function blockedHttpPorts(offset: number): string[] {
+  return Object.entries(CONTRACT_PORTS)
+    .filter(([name, port]) => !name.endsWith('Grpc') && FETCH_BLOCKED_PORTS.has(port + offset))
+    .map(([name, port]) => `${name} on ${port + offset}`);
+}
+
 export interface LauncherConfig {
   /** Absolute; the embedded database lives in `<dataDir>/postgres`, auth keeps its keys here too. */
   dataDir: string;
@@ -75,11 +88,18 @@ export function loadConfig(
   }
 
   const shutdownTimeoutMs = integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 120_000);
+  const portOffset = integer(env, 'PLATFORM_PORT_OFFSET', 0, 0, MAX_PORT_OFFSET);
+  const blocked = blockedHttpPorts(portOffset);
+  if (blocked.length > 0) {
+    throw new LauncherConfigError(
+      `PLATFORM_PORT_OFFSET ${portOffset} puts ${blocked.join(', ')}, a port browsers and fetch refuse; choose another offset`,
+    );
+  }
   return {
     dataDir,
     databaseUrl,
     embeddedPostgresPort: integer(env, 'EMBEDDED_POSTGRES_PORT', 54329, 0, 65535),
-    portOffset: integer(env, 'PLATFORM_PORT_OFFSET', 0, 0, MAX_PORT_OFFSET),
+    portOffset,
     gatewayHost: nonEmpty(env.GATEWAY_HOST),
     stopTimeoutMs: shutdownTimeoutMs + 5_000,
     colorAllowed: nonEmpty(env.NO_COLOR) === undefined,
