@@ -38,15 +38,27 @@ export async function pingDatabase(pool: Pool): Promise<void> {
 /** Runs fn in a transaction on one client: COMMIT when it resolves, ROLLBACK when it throws. */
 export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client is no longer covered by the pool's listener: a server that goes away while fn awaits
+  // something else (a password hash) makes the client emit 'error' with no query to reject, which unheard would
+  // end the process. Heard here, the next query fails instead and the client is discarded, not pooled again.
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken ??= error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      // a client whose transaction could not be ended is not fit to be lent again
+      broken ??= rollbackError;
+    });
     throw error;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
 }
