@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, createApiClient, newUser } from '../src/http-client.js';
+import { scrapeMetric } from '../src/metrics-scrape.js';
 import { startTestPlatform, type TestPlatform } from '../src/test-platform.js';
 import { type Answer, startTraffic, type Traffic, type TrafficRequest } from '../src/traffic.js';
 
@@ -35,6 +36,7 @@ afterAll(async () => {
 });
 
 const servicePids = () => SERVICES.map((name) => platform.pid(name));
+const productListCopyLive = () => scrapeMetric(`${platform.gatewayUrl}/metrics`, 'gateway_product_list_copy_live');
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
@@ -122,10 +124,15 @@ describe('the database fails under a running platform', () => {
 
   it('answers 503 with Retry-After at once in every service while the server is stopped, and 200 once it is back', async () => {
     const pids = servicePids();
+    expect(await productListCopyLive()).toBe(1);
     const traffic = startTraffic(api, requests);
     await sleep(1_000);
     const stopping = traffic.now();
     await platform.stopService('postgres');
+    // The gateway's copy of the product list holds no stock that could change with the database away, but it is
+    // kept only while catalog vouches for it: it goes as soon as catalog's watch says so (milliseconds after the
+    // server went), and from then every read is catalog's 503.
+    await expect.poll(productListCopyLive, { timeout: 10_000, interval: 50 }).toBe(0);
     const down = traffic.now();
     await sleep(3_000);
     const starting = traffic.now();
@@ -133,6 +140,8 @@ describe('the database fails under a running platform', () => {
     const up = traffic.now();
     const firstOk = await waitAllServing(traffic, up);
     await traffic.stop();
+    // catalog listens again, so the gateway may keep its copy again
+    await expect.poll(productListCopyLive, { timeout: 10_000, interval: 100 }).toBe(1);
 
     const answers = traffic.answers;
     expectOnly200Or503(answers);
