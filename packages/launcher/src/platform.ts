@@ -252,8 +252,14 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
   const supervised = new Map(supervisors);
   if (database) supervised.set(DATABASE_PROCESS, database.supervisor);
   for (const [name, supervisor] of supervised) {
+    // one watch per name: a new spawn ends the watch of the one before (which died before it was ready), so a
+    // process that needed several attempts is said to be ready once, not once per attempt
+    let watch: AbortController | undefined;
     supervisor.on('spawn', () => {
-      waitReady(name).then(
+      watch?.abort();
+      const current = new AbortController();
+      watch = current;
+      readyUnless(name, AbortSignal.any([lifetime.signal, current.signal])).then(
         () => log(`${name} ready again after restart`),
         () => {},
       );
@@ -268,8 +274,11 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
     return supervisor;
   };
   function waitReady(name: string): Promise<void> {
+    return readyUnless(name, lifetime.signal);
+  }
+  function readyUnless(name: string, signal: AbortSignal): Promise<void> {
     supervisorOf(name);
-    const wait = { timeoutMs: readyTimeoutMs, signal: lifetime.signal };
+    const wait = { timeoutMs: readyTimeoutMs, signal };
     if (name === DATABASE_PROCESS && database) return database.waitReady(wait);
     return waitUntilReady(definitions.find((d) => d.name === name)!.readyUrl, wait);
   }

@@ -1,6 +1,6 @@
 // startPlatform with fixture services: environment handed to each, readiness, kill -9 recovery, restart, and the
 // stop sequence (services first, then the embedded PostgreSQL).
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -171,6 +171,31 @@ describe('startPlatform', () => {
     });
     expect(lines.some((l) => l.startsWith('postgres |'))).toBe(false);
     await platform.stop();
+  });
+
+  it('says a service that needed several attempts to come back is ready again once', async () => {
+    const dir = tempDir();
+    const blocker = join(dir, 'cannot-start');
+    const alpha = await fixtureService('alpha', { env: { FIXTURE_FAIL_WHILE_EXISTS: blocker } });
+    const lines: string[] = [];
+    const platform = await start({
+      env: { PATH: process.env.PATH },
+      databaseUrl: 'postgres://unused@127.0.0.1:1/unused',
+      dataDir: dir,
+      table: [alpha],
+      logSink: (line) => lines.push(line),
+      backoff: { initialMs: 50 },
+    });
+    writeFileSync(blocker, '');
+    await platform.kill('alpha', 'SIGKILL');
+    await expect.poll(() => lines.filter((l) => l.endsWith('| cannot start yet')).length).toBeGreaterThanOrEqual(3);
+    rmSync(blocker);
+    await platform.waitReady('alpha');
+    const readyAgain = () => lines.filter((l) => l === 'launcher | alpha ready again after restart').length;
+    await expect.poll(readyAgain).toBe(1);
+    // the watches of the failed attempts ended with them: none of them comes to say it later
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(readyAgain()).toBe(1);
   });
 
   it('gives up when a service never becomes ready, and leaves nothing running', async () => {
