@@ -37,8 +37,17 @@ export function createLogger({ service, level, destination, pretty }: LoggerOpti
         return { traceId, spanId };
       },
     },
-    humanReadable ? prettyStream(destination) : destination,
+    humanReadable ? prettyStream(destination) : (destination ?? stdout()),
   );
+}
+
+/**
+ * stdout written synchronously. pino's own default is an asynchronous SonicBoom whose flush() returns at once: a
+ * line still in flight when the process exits (a fatal error, the end of a shutdown) could be lost or land after
+ * the lines logged behind it, as a loaded CI runner showed ('shutting down' after 'shutdown complete').
+ */
+function stdout(): DestinationStream {
+  return pino.destination({ dest: 1, sync: true });
 }
 
 /** pino-pretty as a synchronous stream (no worker thread): loaded only when asked for, since images never are. */
