@@ -58,7 +58,17 @@ export const authUpstream = fastifyPlugin<AuthUpstreamOptions>(
       // the gateway's own line per request is enough
       disableRequestLogging: true,
       http: {
-        agentOptions: { keepAlive: true, keepAliveMsecs: 1_000, maxSockets: 256, maxFreeSockets: 32 },
+        agentOptions: {
+          keepAlive: true,
+          keepAliveMsecs: 1_000,
+          maxSockets: 256,
+          maxFreeSockets: 32,
+          // A kept-alive connection idle this long is closed here. An auth replica that is shutting down answers
+          // `Connection: close` through its drain delay (2 s in compose and Kubernetes) and then closes its idle
+          // connections: one the gateway picked up again at that moment would reset a login, which is never
+          // retried. Shorter than the drain, no idle connection to a stopping replica outlives it.
+          timeout: 1_000,
+        },
         requestOptions: { timeout: timeoutMs },
       },
     });
